@@ -1,0 +1,53 @@
+//! One module per group of subcommands.
+
+mod pack;
+mod serve;
+mod trust;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use qalam_core::{Device, Settings};
+
+use crate::cli::{Args, Command};
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let data = DataArgs {
+        dir: args.data.clone().unwrap_or_else(qalam_core::layout::default_data_dir),
+        reserve_mb: args.reserve_mb,
+    };
+    match args.command {
+        Command::Pack(command) => pack::run(command, &data),
+        Command::Trust(command) => trust::run(command, &data),
+        Command::Serve(serve_args) => serve::run(serve_args, &data),
+    }
+}
+
+/// How to open the device, decided by global flags; opened only by the
+/// commands that need it, so `pack build` never creates a data folder.
+pub struct DataArgs {
+    pub dir: PathBuf,
+    pub reserve_mb: Option<u64>,
+}
+
+impl DataArgs {
+    pub fn open(&self, adjust: impl FnOnce(&mut Settings)) -> anyhow::Result<Device> {
+        let mut settings = Settings::default();
+        if let Some(mb) = self.reserve_mb {
+            settings.disk_reserve_bytes = mb.saturating_mul(1024 * 1024);
+        }
+        adjust(&mut settings);
+        Device::open(&self.dir, settings)
+            .with_context(|| format!("could not open the data folder {}", self.dir.display()))
+    }
+}
+
+/// Prints JSON on stdout followed by a newline.
+pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}

@@ -1,0 +1,78 @@
+//! One open data folder: the database connection, the settings and the
+//! background jobs that belong to it.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::Connection;
+
+use crate::api::jobs::Jobs;
+use crate::error::CoreError;
+use crate::layout::Layout;
+use crate::packs;
+
+/// Settings chosen by whoever opens the device (CLI flags, app config).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Free space an import must leave on the disk, so that the database
+    /// and the operating system never run out.
+    pub disk_reserve_bytes: u64,
+    pub pack_limits: qalam_pack::Limits,
+    /// Extra folders to look in for packs besides the usual mount points.
+    pub usb_roots: Vec<PathBuf>,
+    /// Look at the system's mount points (/media, /run/media, drive letters).
+    pub scan_system_mounts: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            disk_reserve_bytes: 256 * 1024 * 1024,
+            pack_limits: qalam_pack::Limits::default(),
+            usb_roots: Vec::new(),
+            scan_system_mounts: true,
+        }
+    }
+}
+
+pub struct Device {
+    layout: Layout,
+    settings: Settings,
+    conn: Mutex<Connection>,
+    pub(crate) jobs: Jobs,
+    pub(crate) usb_cache: crate::usb::PeekCache,
+}
+
+impl Device {
+    /// Opens the data folder at `root`, creating it on first use, and removes
+    /// whatever a crash or power cut left half-done.
+    pub fn open(root: &Path, settings: Settings) -> Result<Self, CoreError> {
+        let layout = Layout::new(root);
+        layout.create()?;
+        let conn = crate::storage::open(&layout.database())?;
+        let device = Device {
+            layout,
+            settings,
+            conn: Mutex::new(conn),
+            jobs: Jobs::default(),
+            usb_cache: crate::usb::PeekCache::default(),
+        };
+        packs::cleanup::after_restart(&device)?;
+        Ok(device)
+    }
+
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The database connection. A panic while it was held cannot have left
+    /// a half-applied change (transactions roll back), so a poisoned lock is
+    /// still safe to use.
+    pub fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}

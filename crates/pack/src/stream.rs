@@ -1,0 +1,157 @@
+//! Streams one zip entry through the size and ratio limits while hashing.
+//!
+//! The zip's declared sizes and CRC are ignored: the entry is inflated
+//! here (not by the zip library) so the bytes actually inflated can be
+//! compared with the compressed bytes actually consumed, and the output is
+//! capped at the manifest size plus one byte. The manifest's sha256 is the
+//! only integrity check that counts.
+
+use std::io::{self, BufReader, Read, Seek};
+
+use flate2::bufread::DeflateDecoder;
+use sha2::{Digest, Sha256};
+use zip::ZipArchive;
+use zip::read::ZipFile;
+
+use crate::error::PackError;
+use crate::limits::Limits;
+use crate::source::{IoCause, Source, classify};
+
+/// Size of the input buffer in front of the inflater.
+const INPUT_BUFFER: usize = 256 * 1024;
+
+/// Where an entry lives in the zip and how it is stored.
+#[derive(Debug, Clone)]
+pub(crate) struct EntryRef<'a> {
+    pub index: usize,
+    pub name: &'a str,
+    pub deflated: bool,
+}
+
+/// What streaming an entry produced.
+pub(crate) struct Streamed {
+    pub bytes: u64,
+    pub sha256: [u8; 32],
+}
+
+enum EntryReader<'a, R: Read> {
+    Stored(ZipFile<'a, R>),
+    Deflated(DeflateDecoder<BufReader<ZipFile<'a, R>>>),
+}
+
+impl<R: Read> EntryReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            EntryReader::Stored(r) => r.read(buf),
+            EntryReader::Deflated(r) => r.read(buf),
+        }
+    }
+
+    /// Compressed bytes the inflater has consumed so far.
+    fn consumed(&self) -> Option<u64> {
+        match self {
+            EntryReader::Stored(_) => None,
+            EntryReader::Deflated(r) => Some(r.total_in()),
+        }
+    }
+}
+
+/// Reads entry `e`, at most `max_bytes` (reading one byte more to detect
+/// overflow, reported by `too_big`), hashing it and handing each chunk to
+/// `sink`.
+pub(crate) fn stream_entry<R: Read + Seek>(
+    archive: &mut ZipArchive<Source<R>>,
+    e: &EntryRef<'_>,
+    max_bytes: u64,
+    limits: &Limits,
+    buf: &mut [u8],
+    too_big: &dyn Fn() -> PackError,
+    sink: &mut dyn FnMut(&[u8]) -> Result<(), PackError>,
+) -> Result<Streamed, PackError> {
+    let raw = archive
+        .by_index_raw(e.index)
+        .map_err(|err| zip_error(err, e.name))?;
+    let mut reader = if e.deflated {
+        let input = BufReader::with_capacity(INPUT_BUFFER, raw);
+        EntryReader::Deflated(DeflateDecoder::new(input))
+    } else {
+        EntryReader::Stored(raw)
+    };
+    let mut hasher = Sha256::new();
+    let mut total: u64 = 0;
+    loop {
+        // Never ask for more than max_bytes + 1 in total.
+        let room = max_bytes.saturating_add(1) - total;
+        let want = usize::try_from(room).map_or(buf.len(), |r| r.min(buf.len()));
+        let n = reader
+            .read(&mut buf[..want])
+            .map_err(|err| read_error(err, e.name))?;
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+        if total > max_bytes {
+            return Err(too_big());
+        }
+        check_ratio(total, reader.consumed(), limits, e.name)?;
+        hasher.update(&buf[..n]);
+        sink(&buf[..n])?;
+    }
+    Ok(Streamed {
+        bytes: total,
+        sha256: hasher.finalize().into(),
+    })
+}
+
+/// The ratio is checked on every chunk, so a bomb is stopped after at most
+/// one buffer past the limit, whatever the zip declares.
+fn check_ratio(
+    inflated: u64,
+    consumed: Option<u64>,
+    limits: &Limits,
+    name: &str,
+) -> Result<(), PackError> {
+    let Some(consumed) = consumed else {
+        return Ok(());
+    };
+    if inflated > limits.ratio_exempt_bytes && inflated > consumed.saturating_mul(limits.max_ratio)
+    {
+        tracing::warn!(entry = %crate::error::printable(name), inflated, consumed, "decompression bomb refused");
+        return Err(PackError::CompressionBomb {
+            path: crate::error::printable(name),
+            limit: limits.max_ratio,
+        });
+    }
+    Ok(())
+}
+
+fn read_error(err: io::Error, name: &str) -> PackError {
+    match classify(err) {
+        IoCause::Source(e) => PackError::SourceIo(e),
+        IoCause::Budget => PackError::Inconsistent {
+            reason: "read budget exceeded".into(),
+        },
+        IoCause::Data(e) => PackError::CorruptEntry {
+            path: crate::error::printable(name),
+            reason: e.to_string(),
+        },
+    }
+}
+
+/// Maps an error from the zip library while locating an entry.
+pub(crate) fn zip_error(err: zip::result::ZipError, name: &str) -> PackError {
+    match err {
+        zip::result::ZipError::Io(e) => match classify(e) {
+            IoCause::Source(e) => PackError::SourceIo(e),
+            IoCause::Budget => PackError::Inconsistent {
+                reason: "read budget exceeded".into(),
+            },
+            IoCause::Data(e) => PackError::Inconsistent {
+                reason: format!("entry `{}`: {e}", crate::error::printable(name)),
+            },
+        },
+        other => PackError::Inconsistent {
+            reason: format!("entry `{}`: {other}", crate::error::printable(name)),
+        },
+    }
+}

@@ -1,0 +1,135 @@
+//! `qalam serve`: the same UI and service API as the desktop app, over HTTP,
+//! so phones and tablets on a study centre's LAN can use the device too, and
+//! so the UI can be tested in a real browser.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use qalam_core::Device;
+use qalam_core::api::dispatch::dispatch;
+use qalam_core::api::types::ApiError;
+use qalam_core::packs::content::{self, CONTENT_SECURITY_POLICY, Content};
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// The app's own pages may frame pack content from this origin and fetch the
+/// API, and nothing else.
+const APP_CSP: &str = "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'; frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'";
+
+#[derive(Clone)]
+struct AppState {
+    device: Arc<Device>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("could not listen on {addr}: {source}; choose another port or stop the program using it")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the web server stopped: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+/// The router: `/api/<command>`, `/content/<pack>/<path>`, `/healthz`, and
+/// the built UI from `ui_dir` when given.
+pub fn router(device: Arc<Device>, ui_dir: Option<PathBuf>) -> Router {
+    let state = AppState { device };
+    let mut app = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/api/{command}", post(api))
+        .route("/content/{pack}/{*path}", get(pack_content))
+        .with_state(state);
+    if let Some(dir) = ui_dir {
+        let index = dir.join("index.html");
+        let ui = ServeDir::new(dir).fallback(ServeFile::new(index));
+        app = app.fallback_service(ui).layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(APP_CSP),
+        ));
+    }
+    app
+}
+
+/// Serves until the process is stopped. The listener is passed in so that
+/// tests can bind port 0.
+pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> Result<(), ServeError> {
+    axum::serve(listener, app).await.map_err(ServeError::Serve)
+}
+
+pub async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, ServeError> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind { addr, source })
+}
+
+async fn api(State(state): State<AppState>, Path(command): Path<String>, body: axum::body::Bytes) -> Response {
+    let args = if body.is_empty() {
+        Ok(serde_json::Value::Null)
+    } else {
+        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(format!("the request body is not JSON: {e}")))
+    };
+    let result = match args {
+        Ok(args) => tokio::task::spawn_blocking(move || dispatch(&state.device, &command, args, "http"))
+            .await
+            .unwrap_or_else(|e| {
+                Err(ApiError {
+                    code: "internal".into(),
+                    message: format!("the command failed unexpectedly: {e}"),
+                })
+            }),
+        Err(err) => Err(err),
+    };
+    match result {
+        Ok(value) => axum::Json(value).into_response(),
+        Err(err) => (status_of(&err.code), axum::Json(serde_json::json!({"code": err.code, "message": err.message}))).into_response(),
+    }
+}
+
+fn status_of(code: &str) -> StatusCode {
+    match code {
+        "bad_request" => StatusCode::BAD_REQUEST,
+        "not_found" => StatusCode::NOT_FOUND,
+        "pack_refused" | "untrusted" => StatusCode::UNPROCESSABLE_ENTITY,
+        "disk_full" => StatusCode::INSUFFICIENT_STORAGE,
+        "interrupted" => StatusCode::CONFLICT,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+async fn pack_content(State(state): State<AppState>, Path((pack, path)): Path<(String, String)>, request: Request) -> Response {
+    let device = Arc::clone(&state.device);
+    let resolved = tokio::task::spawn_blocking(move || content::resolve(&device, &pack, &path)).await;
+    let mut response = match resolved {
+        Ok(Ok(Content::Rendered { body, mime })) => ([(header::CONTENT_TYPE, mime)], body).into_response(),
+        Ok(Ok(Content::File { path, mime })) => serve_file(path, &mime, request).await,
+        Ok(Err(err)) => (status_of(err.code()), err.to_string()).into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
+}
+
+/// Files go through `ServeFile` for range requests, so video seeks offline.
+async fn serve_file(path: PathBuf, mime: &str, request: Request) -> Response {
+    let mut response = match ServeFile::new(path).oneshot(request).await {
+        Ok(response) => response.map(Body::new),
+        Err(never) => match never {},
+    };
+    if let Ok(value) = HeaderValue::from_str(mime) {
+        response.headers_mut().insert(header::CONTENT_TYPE, value);
+    }
+    response
+}

@@ -1,0 +1,207 @@
+# واجهة قلم: العربية (كاملة). كل معرّف في en/main.ftl موجود هنا أيضًا.
+# صيغ الجمع العربية الست: zero، one، two، few (٣–١٠)، many (١١–٩٩)، other (١٠٠…).
+
+## إطار التطبيق
+
+app-name = قلم
+app-tagline = تعلّم بلا إنترنت
+skip-to-content = انتقل إلى المحتوى الرئيسي
+nav-label = القائمة الرئيسية
+nav-library = المكتبة
+nav-import = استيراد الحزم
+nav-settings = الإعدادات
+language-label = اللغة
+loading = جارٍ التحميل…
+retry = حاول مرة أخرى
+cancel = إلغاء
+close = إغلاق
+page-not-found-title = الصفحة غير موجودة
+page-not-found-body = هذه الصفحة غير موجودة. عُد إلى المكتبة.
+page-title = { $page } – قلم
+
+## الأخطاء
+
+error-title = حدث خطأ
+error-details = التفاصيل
+error-bad_request = لم يُفهَم الطلب.
+error-not_found = لم يُعثَر على المطلوب. ربما حُذف.
+error-pack_refused = رُفضت الحزمة.
+error-untrusted = ناشر هذه الحزمة غير موثوق على هذا الجهاز.
+error-disk_full = القرص ممتلئ. احذف بعض الحزم ثم حاول مرة أخرى.
+error-io = لم يتمكن الجهاز من قراءة ملف أو كتابته.
+error-internal = حدث خطأ داخل قلم.
+error-unavailable = قلم لا يستجيب. تأكد من أنه يعمل ثم حاول مرة أخرى.
+
+## المكتبة
+
+library-title = المكتبة
+library-count =
+    { $count ->
+        [zero] لا توجد حزم دروس
+        [one] حزمة دروس واحدة
+        [two] حزمتا دروس
+        [few] { $count } حزم دروس
+        [many] { $count } حزمة دروس
+       *[other] { $count } حزمة دروس
+    }
+library-empty-title = لا توجد حزم دروس بعد
+library-empty-body = تصل حزم الدروس على أقراص USB. يوصل الميسّر القرص ثم يختار «استيراد الحزم» في أعلى الشاشة.
+library-empty-action = استيراد الحزم
+pack-lessons =
+    { $count ->
+        [zero] لا دروس
+        [one] درس واحد
+        [two] درسان
+        [few] { $count } دروس
+        [many] { $count } درسًا
+       *[other] { $count } درس
+    }
+pack-quizzes =
+    { $count ->
+        [zero] لا اختبارات
+        [one] اختبار واحد
+        [two] اختباران
+        [few] { $count } اختبارات
+        [many] { $count } اختبارًا
+       *[other] { $count } اختبار
+    }
+pack-size = الحجم
+pack-subject = المادة
+pack-level = المستوى
+pack-version = الإصدار
+pack-publisher = الناشر
+pack-languages = اللغات
+pack-installed = تاريخ التثبيت
+pack-untrusted = غير موثوقة
+pack-untrusted-help = استُوردت هذه الحزمة دون توقيع من ناشر موثوق.
+pack-open = افتح الحزمة
+
+## المواد والمستويات
+
+subject-digital-skills = المهارات الرقمية
+subject-language = اللغة
+subject-numeracy = الأرقام والحساب
+subject-literacy = القراءة والكتابة
+subject-science = العلوم
+subject-life-skills = مهارات الحياة
+subject-health = الصحة
+level-beginner = مبتدئ
+level-intermediate = متوسط
+level-advanced = متقدم
+
+## الحزمة
+
+pack-back = العودة إلى المكتبة
+pack-lessons-title = الدروس
+lesson-number = الدرس { $n }
+lesson-kind-html = قراءة
+lesson-kind-markdown = قراءة
+lesson-kind-pdf = مستند (PDF)
+lesson-kind-video = فيديو
+lesson-kind-audio = استماع
+lesson-duration =
+    { $minutes ->
+        [zero] أقل من دقيقة
+        [one] دقيقة واحدة
+        [two] دقيقتان
+        [few] { $minutes } دقائق
+        [many] { $minutes } دقيقة
+       *[other] { $minutes } دقيقة
+    }
+lesson-has-quiz = فيه اختبار
+pack-remove = احذف هذه الحزمة
+pack-remove-confirm = هل تريد حذف «{ $title }» من هذا الجهاز؟
+pack-remove-yes = نعم، احذفها
+pack-removed = حُذفت الحزمة.
+
+## الدرس
+
+lesson-back = العودة إلى الدروس
+lesson-position = الدرس { $n } من { $total }
+lesson-prev = الدرس السابق
+lesson-next = الدرس التالي
+lesson-pdf-open = افتح المستند
+lesson-pdf-help = يُفتح المستند في عارض المستندات.
+lesson-media-fallback = لا يستطيع هذا الجهاز تشغيل هذا الملف.
+lesson-not-found = هذا الدرس لم يعد موجودًا في الحزمة.
+lesson-last = هذا آخر درس في الحزمة.
+
+## الاستيراد
+
+import-title = استيراد حزم الدروس
+import-intro = أوصل قرص USB عليه حزم دروس. تتحدّث هذه القائمة تلقائيًا.
+import-scanning = جارٍ البحث عن أقراص USB…
+import-no-sources = لم يُعثَر على قرص USB عليه حزم دروس. أوصل قرصًا، أو اكتب مسارًا في الأسفل.
+import-source-packs =
+    { $count ->
+        [zero] لا توجد حزم على هذا القرص
+        [one] حزمة واحدة على هذا القرص
+        [two] حزمتان على هذا القرص
+        [few] { $count } حزم على هذا القرص
+        [many] { $count } حزمة على هذا القرص
+       *[other] { $count } حزمة على هذا القرص
+    }
+import-select-all = تحديد الكل
+import-pack-error = لا يمكن قراءة هذا الملف كحزمة دروس.
+import-pack-version = الإصدار { $version }
+import-path-title = مكان آخر على هذا الجهاز
+import-path-label = مسار ملف حزمة أو مجلد فيه حزم
+import-path-add = أضف
+import-path-remove = أزل
+import-paths-extra = المسارات المضافة
+import-allow-untrusted = السماح بحزم من ناشرين غير موثوقين
+import-untrusted-warning = تحذير: لم يتحقق أحد ممن صنع الحزم غير الموثوقة. لا تستوردها إلا إذا كنت تعرف مصدر هذا القرص وتثق به.
+import-start =
+    { $count ->
+        [zero] استيراد
+        [one] استيراد حزمة واحدة
+        [two] استيراد حزمتين
+        [few] استيراد { $count } حزم
+        [many] استيراد { $count } حزمة
+       *[other] استيراد { $count } حزمة
+    }
+import-none-selected = اختر حزمة واحدة على الأقل لاستيرادها.
+import-progress-label = تقدّم الاستيراد
+import-progress-done = اكتمل { $percent }
+import-current = يُستورد الآن: { $file }
+import-running = جارٍ الاستيراد…
+import-finished = انتهى الاستيراد.
+import-results = النتائج
+import-results-summary =
+    { $count ->
+        [zero] لا نتائج
+        [one] نتيجة واحدة
+        [two] نتيجتان
+        [few] { $count } نتائج
+        [many] { $count } نتيجة
+       *[other] { $count } نتيجة
+    }
+import-go-library = اذهب إلى المكتبة
+outcome-installed = ثُبّتت
+outcome-updated = حُدّثت
+outcome-unchanged = محدّثة مسبقًا
+outcome-refused = رُفضت
+outcome-interrupted = توقّفت قبل أن تكتمل
+
+## الإعدادات
+
+settings-title = الإعدادات
+settings-language-title = اللغة
+settings-language-help = لغة الشاشات. تظهر الدروس بهذه اللغة إذا كانت الحزمة تتضمنها.
+settings-trust-title = الناشرون الموثوقون
+settings-trust-help = تُستورد الحزم الموقّعة من هؤلاء الناشرين دون تحذير.
+settings-trust-empty = لا يوجد ناشرون موثوقون بعد.
+settings-trust-key = المفتاح
+settings-trust-name = الاسم
+settings-trust-added = تاريخ الإضافة
+settings-trust-add-title = إضافة ناشر موثوق
+settings-trust-add-key = المفتاح العام: الصق نص ملف ‎.pub‎ الخاص بالناشر
+settings-trust-add-name = الاسم (اختياري)
+settings-trust-add-button = أضف الناشر
+settings-trust-add-empty = الصق مفتاحًا عامًا أولًا.
+settings-trust-added-ok = أصبح الناشر { $key } موثوقًا.
+settings-about-title = حول قلم
+settings-about-version = إصدار قلم
+settings-about-ui = إصدار الشاشات
+settings-about-data = مجلد البيانات
+settings-about-transport = الاتصال

@@ -1,0 +1,180 @@
+# رابط کاربری قلم: دری (fa-AF). پیام‌هایی که اینجا نیستند به انگلیسی نشان داده می‌شوند.
+# در دری اسم پس از عدد مفرد می‌آید، پس صورت‌های جمع کوتاه اند.
+
+## چوکات برنامه
+
+app-name = قلم
+app-tagline = آموزش، بدون انترنت
+skip-to-content = رفتن به محتوای اصلی
+nav-label = فهرست اصلی
+nav-library = کتابخانه
+nav-import = وارد کردن بسته‌ها
+nav-settings = تنظیمات
+language-label = زبان
+loading = در حال بارگیری…
+retry = دوباره کوشش کنید
+cancel = لغو
+close = بستن
+page-not-found-title = صفحه پیدا نشد
+page-not-found-body = این صفحه وجود ندارد. به کتابخانه برگردید.
+page-title = { $page } – قلم
+
+## خطاها
+
+error-title = مشکلی پیش آمد
+error-details = جزئیات
+error-bad_request = درخواست فهمیده نشد.
+error-not_found = پیدا نشد. شاید حذف شده باشد.
+error-pack_refused = بسته رد شد.
+error-untrusted = ناشر این بسته در این دستگاه مورد اعتماد نیست.
+error-disk_full = دیسک پُر است. چند بسته را حذف کنید و دوباره کوشش کنید.
+error-io = دستگاه نتوانست یک فایل را بخواند یا بنویسد.
+error-internal = در داخل قلم مشکلی پیش آمد.
+error-unavailable = قلم جواب نمی‌دهد. مطمئن شوید که روشن است و دوباره کوشش کنید.
+
+## کتابخانه
+
+library-title = کتابخانه
+library-count =
+    { $count ->
+        [one] { $count } بستهٔ درسی
+       *[other] { $count } بستهٔ درسی
+    }
+library-empty-title = هنوز هیچ بستهٔ درسی نیست
+library-empty-body = بسته‌های درسی روی فلش USB می‌آیند. تسهیل‌کننده فلش را وصل می‌کند و «وارد کردن بسته‌ها» را در بالای صفحه انتخاب می‌کند.
+library-empty-action = وارد کردن بسته‌ها
+pack-lessons =
+    { $count ->
+        [one] { $count } درس
+       *[other] { $count } درس
+    }
+pack-quizzes =
+    { $count ->
+        [one] { $count } آزمونک
+       *[other] { $count } آزمونک
+    }
+pack-size = اندازه
+pack-subject = مضمون
+pack-level = سطح
+pack-version = نسخه
+pack-publisher = ناشر
+pack-languages = زبان‌ها
+pack-installed = تاریخ نصب
+pack-untrusted = نامطمئن
+pack-untrusted-help = این بسته بدون امضای یک ناشر مورد اعتماد وارد شده است.
+pack-open = باز کردن بسته
+
+## مضامین و سطح‌ها
+
+subject-digital-skills = مهارت‌های دیجیتل
+subject-language = زبان
+subject-numeracy = اعداد و حساب
+subject-literacy = خواندن و نوشتن
+subject-science = ساینس
+subject-life-skills = مهارت‌های زندگی
+subject-health = صحت
+level-beginner = مبتدی
+level-intermediate = متوسط
+level-advanced = پیشرفته
+
+## بسته
+
+pack-back = بازگشت به کتابخانه
+pack-lessons-title = درس‌ها
+lesson-number = درس { $n }
+lesson-kind-html = خواندن
+lesson-kind-markdown = خواندن
+lesson-kind-pdf = سند (PDF)
+lesson-kind-video = ویدیو
+lesson-kind-audio = شنیدن
+lesson-duration =
+    { $minutes ->
+        [one] { $minutes } دقیقه
+       *[other] { $minutes } دقیقه
+    }
+lesson-has-quiz = آزمونک دارد
+pack-remove = حذف این بسته
+pack-remove-confirm = «{ $title }» از این دستگاه حذف شود؟
+pack-remove-yes = بلی، حذف شود
+pack-removed = بسته حذف شد.
+
+## درس
+
+lesson-back = بازگشت به درس‌ها
+lesson-position = درس { $n } از { $total }
+lesson-prev = درس قبلی
+lesson-next = درس بعدی
+lesson-pdf-open = باز کردن سند
+lesson-pdf-help = سند در برنامهٔ نمایش اسناد باز می‌شود.
+lesson-media-fallback = این دستگاه نمی‌تواند این فایل را پخش کند.
+lesson-not-found = این درس دیگر در بسته نیست.
+lesson-last = این آخرین درس بسته است.
+
+## وارد کردن
+
+import-title = وارد کردن بسته‌های درسی
+import-intro = یک فلش USB که بستهٔ درسی دارد وصل کنید. این فهرست خودش تازه می‌شود.
+import-scanning = در حال جستجوی فلش USB…
+import-no-sources = هیچ فلش USB با بستهٔ درسی پیدا نشد. یکی را وصل کنید، یا در پایین یک مسیر بنویسید.
+import-source-packs =
+    { $count ->
+        [one] { $count } بسته روی این فلش
+       *[other] { $count } بسته روی این فلش
+    }
+import-select-all = انتخاب همه
+import-pack-error = این فایل را نمی‌توان به عنوان بستهٔ درسی خواند.
+import-pack-version = نسخهٔ { $version }
+import-path-title = جای دیگری در این دستگاه
+import-path-label = مسیر فایل بسته یا پوشه‌ای که بسته دارد
+import-path-add = افزودن
+import-path-remove = برداشتن
+import-paths-extra = مسیرهای افزوده‌شده
+import-allow-untrusted = اجازه دادن به بسته‌های ناشران نامطمئن
+import-untrusted-warning = هشدار: هیچ کس بررسی نکرده که بسته‌های نامطمئن را چه کسی ساخته است. فقط وقتی آن‌ها را وارد کنید که بدانید این فلش از کجا آمده و به آن اعتماد دارید.
+import-start =
+    { $count ->
+        [0] وارد کردن
+        [one] وارد کردن { $count } بسته
+       *[other] وارد کردن { $count } بسته
+    }
+import-none-selected = دست‌کم یک بسته را برای وارد کردن انتخاب کنید.
+import-progress-label = پیشرفت وارد کردن
+import-progress-done = { $percent } انجام شد
+import-current = در حال وارد کردن: { $file }
+import-running = در حال وارد کردن…
+import-finished = وارد کردن تمام شد.
+import-results = نتیجه‌ها
+import-results-summary =
+    { $count ->
+        [one] { $count } نتیجه
+       *[other] { $count } نتیجه
+    }
+import-go-library = رفتن به کتابخانه
+outcome-installed = نصب شد
+outcome-updated = تازه شد
+outcome-unchanged = از قبل تازه است
+outcome-refused = رد شد
+outcome-interrupted = نیمه‌کاره ماند
+
+## تنظیمات
+
+settings-title = تنظیمات
+settings-language-title = زبان
+settings-language-help = زبان صفحه‌ها. اگر بسته این زبان را داشته باشد، درس‌ها هم به همین زبان نشان داده می‌شوند.
+settings-trust-title = ناشران مورد اعتماد
+settings-trust-help = بسته‌هایی که این ناشران امضا کرده‌اند بدون هشدار وارد می‌شوند.
+settings-trust-empty = هنوز هیچ ناشر مورد اعتمادی نیست.
+settings-trust-key = کلید
+settings-trust-name = نام
+settings-trust-added = تاریخ افزودن
+settings-trust-add-title = افزودن ناشر مورد اعتماد
+settings-trust-add-key = کلید عمومی: متن فایل .pub ناشر را اینجا بچسپانید
+settings-trust-add-name = نام (اختیاری)
+settings-trust-add-button = افزودن ناشر
+settings-trust-add-empty = اول یک کلید عمومی بچسپانید.
+settings-trust-added-ok = ناشر { $key } اکنون مورد اعتماد است.
+settings-about-title = دربارهٔ قلم
+settings-about-version = نسخهٔ قلم
+settings-about-ui = نسخهٔ صفحه‌ها
+settings-about-data = پوشهٔ داده‌ها
+settings-about-transport = اتصال

@@ -1,0 +1,179 @@
+# Interface de Qalam : français. Les messages absents sont affichés en anglais.
+
+## Cadre de l’application
+
+app-name = Qalam
+app-tagline = Apprendre, même hors ligne
+skip-to-content = Aller au contenu principal
+nav-label = Menu principal
+nav-library = Bibliothèque
+nav-import = Importer des packs
+nav-settings = Réglages
+language-label = Langue
+loading = Chargement…
+retry = Réessayer
+cancel = Annuler
+close = Fermer
+page-not-found-title = Page introuvable
+page-not-found-body = Cette page n’existe pas. Retournez à la bibliothèque.
+page-title = { $page } – Qalam
+
+## Erreurs
+
+error-title = Un problème est survenu
+error-details = Détails
+error-bad_request = La demande n’a pas été comprise.
+error-not_found = Introuvable. L’élément a peut-être été supprimé.
+error-pack_refused = Le pack a été refusé.
+error-untrusted = L’éditeur de ce pack n’est pas reconnu comme fiable sur cet appareil.
+error-disk_full = Le disque est plein. Supprimez des packs puis réessayez.
+error-io = L’appareil n’a pas pu lire ou écrire un fichier.
+error-internal = Une erreur interne s’est produite dans Qalam.
+error-unavailable = Qalam ne répond pas. Vérifiez qu’il est lancé, puis réessayez.
+
+## Bibliothèque
+
+library-title = Bibliothèque
+library-count =
+    { $count ->
+        [one] Un pack de cours
+       *[other] { $count } packs de cours
+    }
+library-empty-title = Aucun pack de cours pour l’instant
+library-empty-body = Les packs de cours arrivent sur des clés USB. Un animateur branche la clé et choisit « Importer des packs » en haut de l’écran.
+library-empty-action = Importer des packs
+pack-lessons =
+    { $count ->
+        [one] Une leçon
+       *[other] { $count } leçons
+    }
+pack-quizzes =
+    { $count ->
+        [one] Un quiz
+       *[other] { $count } quiz
+    }
+pack-size = Taille
+pack-subject = Matière
+pack-level = Niveau
+pack-version = Version
+pack-publisher = Éditeur
+pack-languages = Langues
+pack-installed = Installé le
+pack-untrusted = Non vérifié
+pack-untrusted-help = Ce pack a été importé sans la signature d’un éditeur de confiance.
+pack-open = Ouvrir le pack
+
+## Matières et niveaux
+
+subject-digital-skills = Compétences numériques
+subject-language = Langue
+subject-numeracy = Calcul
+subject-literacy = Lecture et écriture
+subject-science = Sciences
+subject-life-skills = Compétences de vie
+subject-health = Santé
+level-beginner = Débutant
+level-intermediate = Intermédiaire
+level-advanced = Avancé
+
+## Pack
+
+pack-back = Retour à la bibliothèque
+pack-lessons-title = Leçons
+lesson-number = Leçon { $n }
+lesson-kind-html = Lecture
+lesson-kind-markdown = Lecture
+lesson-kind-pdf = Document (PDF)
+lesson-kind-video = Vidéo
+lesson-kind-audio = Écoute
+lesson-duration =
+    { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }
+lesson-has-quiz = Avec un quiz
+pack-remove = Supprimer ce pack
+pack-remove-confirm = Supprimer « { $title } » de cet appareil ?
+pack-remove-yes = Oui, le supprimer
+pack-removed = Le pack a été supprimé.
+
+## Leçon
+
+lesson-back = Retour aux leçons
+lesson-position = Leçon { $n } sur { $total }
+lesson-prev = Leçon précédente
+lesson-next = Leçon suivante
+lesson-pdf-open = Ouvrir le document
+lesson-pdf-help = Le document s’ouvre dans la visionneuse de documents.
+lesson-media-fallback = Cet appareil ne peut pas lire ce fichier.
+lesson-not-found = Cette leçon ne fait plus partie du pack.
+lesson-last = C’est la dernière leçon du pack.
+
+## Importation
+
+import-title = Importer des packs de cours
+import-intro = Branchez une clé USB contenant des packs de cours. Cette liste se met à jour toute seule.
+import-scanning = Recherche de clés USB…
+import-no-sources = Aucune clé USB avec des packs de cours n’a été trouvée. Branchez-en une, ou saisissez un chemin ci-dessous.
+import-source-packs =
+    { $count ->
+        [one] Un pack sur cette clé
+       *[other] { $count } packs sur cette clé
+    }
+import-select-all = Tout sélectionner
+import-pack-error = Ce fichier ne peut pas être lu comme un pack de cours.
+import-pack-version = Version { $version }
+import-path-title = Un autre emplacement sur cet appareil
+import-path-label = Chemin d’un fichier de pack ou d’un dossier de packs
+import-path-add = Ajouter
+import-path-remove = Retirer
+import-paths-extra = Chemins ajoutés
+import-allow-untrusted = Autoriser les packs d’éditeurs non vérifiés
+import-untrusted-warning = Attention : personne n’a vérifié qui a fait les packs non vérifiés. Importez-les seulement si vous connaissez la provenance de cette clé et lui faites confiance.
+import-start =
+    { $count ->
+        [0] Importer
+        [one] Importer un pack
+       *[other] Importer { $count } packs
+    }
+import-none-selected = Sélectionnez au moins un pack à importer.
+import-progress-label = Progression de l’importation
+import-progress-done = { $percent } terminé
+import-current = Importation en cours : { $file }
+import-running = Importation…
+import-finished = L’importation est terminée.
+import-results = Résultats
+import-results-summary =
+    { $count ->
+        [one] Un résultat
+       *[other] { $count } résultats
+    }
+import-go-library = Aller à la bibliothèque
+outcome-installed = Installé
+outcome-updated = Mis à jour
+outcome-unchanged = Déjà à jour
+outcome-refused = Refusé
+outcome-interrupted = Interrompu
+
+## Réglages
+
+settings-title = Réglages
+settings-language-title = Langue
+settings-language-help = La langue des écrans. Les leçons s’affichent dans cette langue quand le pack la propose.
+settings-trust-title = Éditeurs de confiance
+settings-trust-help = Les packs signés par ces éditeurs sont importés sans avertissement.
+settings-trust-empty = Aucun éditeur de confiance pour l’instant.
+settings-trust-key = Clé
+settings-trust-name = Nom
+settings-trust-added = Ajouté le
+settings-trust-add-title = Ajouter un éditeur de confiance
+settings-trust-add-key = Clé publique : collez le texte du fichier .pub de l’éditeur
+settings-trust-add-name = Nom (facultatif)
+settings-trust-add-button = Ajouter l’éditeur
+settings-trust-add-empty = Collez d’abord une clé publique.
+settings-trust-added-ok = L’éditeur { $key } est maintenant de confiance.
+settings-about-title = À propos
+settings-about-version = Version de Qalam
+settings-about-ui = Version des écrans
+settings-about-data = Dossier des données
+settings-about-transport = Connexion
