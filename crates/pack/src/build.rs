@@ -2,37 +2,26 @@
 //! folder").
 //!
 //! The build fills in `format` and `files`, validates with the reader's
-//! rules, writes `OUT.tmp`, re-opens and verifies it with the real reader,
-//! and only then fsyncs and renames it over `OUT`. A pack the reader would
-//! refuse is never left at `OUT`. Output is deterministic: sorted entries,
-//! fixed timestamps and permissions, and ed25519 signatures are
-//! deterministic too.
+//! rules and writes the pack through `write.rs`, which verifies it with
+//! the real reader before renaming it into place. Output is deterministic:
+//! sorted entries, fixed timestamps and permissions, and ed25519
+//! signatures are deterministic too.
 
 use std::fs::{self, File};
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-
-use sha2::{Digest, Sha256};
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::error::PackError;
 use crate::keys::SecretKey;
 use crate::limits::Limits;
 use crate::manifest::{FORMAT, FileEntry, Manifest};
-use crate::signature::{Signature, sign_manifest};
-use crate::validate::{MANIFEST_NAME, SIGNATURE_NAME};
+use crate::signature::sign_manifest;
+use crate::validate::MANIFEST_NAME;
+use crate::write::{Contents, Item, copy_hashing, tmp_path, write_atomically};
 
 /// The authoring file that becomes `manifest.json`.
 pub const PACK_TOML: &str = "pack.toml";
 const MAX_PACK_TOML_BYTES: u64 = 8 * 1024 * 1024;
-const COPY_BUFFER: usize = 256 * 1024;
-/// Extensions whose content is already compressed: deflating them again
-/// costs build time and reader time for nothing.
-const STORED_EXTENSIONS: &[&str] = &[
-    "mp4", "webm", "mp3", "ogg", "oga", "opus", "m4a", "png", "jpg", "jpeg", "gif", "webp",
-    "avif", "pdf", "zip", "gz", "woff", "woff2", "epub", "docx", "xlsx", "pptx", "odt", "7z",
-];
 
 /// What [`build_pack`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,14 +59,22 @@ pub fn build_pack(
     let manifest_json = manifest.to_json();
     check_limits(&manifest, &manifest_json, &Limits::default())?;
     let signature = key.map(|k| sign_manifest(k, &manifest_json));
-    let tmp = tmp_path(out);
-    let written = write_zip(&tmp, &manifest_json, signature.as_deref(), &sources, &manifest.files)
-        .and_then(|()| verify_written(&tmp, key))
-        .and_then(|()| commit(&tmp, out));
-    if let Err(e) = written {
-        let _ = fs::remove_file(&tmp);
-        return Err(e);
-    }
+    let mismatch =
+        |path: &Path| bad_source(path, "changed while the pack was being built; build again");
+    let contents = Contents {
+        manifest_json: &manifest_json,
+        signature_json: signature.as_deref(),
+        items: sources
+            .iter()
+            .zip(&manifest.files)
+            .map(|(src, entry)| Item {
+                abs: src.abs.clone(),
+                entry,
+            })
+            .collect(),
+        on_mismatch: &mismatch,
+    };
+    write_atomically(out, &contents)?;
     let summary = BuildSummary {
         pack_id: manifest.id.clone(),
         version: manifest.version.clone(),
@@ -151,12 +148,6 @@ fn output_paths(out: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-fn tmp_path(out: &Path) -> PathBuf {
-    let mut s = out.as_os_str().to_owned();
-    s.push(".tmp");
-    PathBuf::from(s)
-}
-
 /// Every non-hidden regular file under `src_dir` except `pack.toml`,
 /// sorted by pack path.
 fn collect_sources(src_dir: &Path, exclude: &[PathBuf]) -> Result<Vec<SourceFile>, PackError> {
@@ -167,7 +158,12 @@ fn collect_sources(src_dir: &Path, exclude: &[PathBuf]) -> Result<Vec<SourceFile
     Ok(out)
 }
 
-fn walk(dir: &Path, rel_dir: &str, exclude: &[PathBuf], out: &mut Vec<SourceFile>) -> Result<(), PackError> {
+fn walk(
+    dir: &Path,
+    rel_dir: &str,
+    exclude: &[PathBuf],
+    out: &mut Vec<SourceFile>,
+) -> Result<(), PackError> {
     let entries = fs::read_dir(dir).map_err(|e| PackError::local(dir, e))?;
     for entry in entries {
         let entry = entry.map_err(|e| PackError::local(dir, e))?;
@@ -196,7 +192,10 @@ fn walk(dir: &Path, rel_dir: &str, exclude: &[PathBuf], out: &mut Vec<SourceFile
                 .map_err(|p| bad_source(&abs, &format!("cannot be a pack path: it {p}")))?;
             out.push(SourceFile { rel, abs });
         } else {
-            return Err(bad_source(&abs, "is not a regular file (a device, pipe or socket)"));
+            return Err(bad_source(
+                &abs,
+                "is not a regular file (a device, pipe or socket)",
+            ));
         }
     }
     Ok(())
@@ -211,30 +210,13 @@ fn bad_source(path: &Path, reason: &str) -> PackError {
 
 fn hash_source(src: &SourceFile) -> Result<FileEntry, PackError> {
     let file = File::open(&src.abs).map_err(|e| PackError::local(&src.abs, e))?;
-    let (size, sha) = copy_hashing(file, &mut io::sink()).map_err(|e| PackError::local(&src.abs, e))?;
+    let (size, sha) =
+        copy_hashing(file, &mut io::sink()).map_err(|e| PackError::local(&src.abs, e))?;
     Ok(FileEntry {
         path: src.rel.clone(),
         size,
         sha256: hex::encode(sha),
     })
-}
-
-/// Copies `from` into `to`, returning the byte count and sha256.
-fn copy_hashing(mut from: impl Read, to: &mut dyn Write) -> io::Result<(u64, [u8; 32])> {
-    let mut buf = vec![0u8; COPY_BUFFER];
-    let mut hasher = Sha256::new();
-    let mut total = 0u64;
-    loop {
-        let n = match from.read(&mut buf) {
-            Ok(0) => return Ok((total, hasher.finalize().into())),
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        hasher.update(&buf[..n]);
-        to.write_all(&buf[..n])?;
-        total += n as u64;
-    }
 }
 
 /// The limits a reader with default settings enforces before reading.
@@ -252,101 +234,24 @@ fn check_limits(m: &Manifest, manifest_json: &[u8], limits: &Limits) -> Result<(
             limit: limits.max_entries,
         });
     }
-    too_large(MANIFEST_NAME.into(), manifest_json.len() as u64, limits.max_manifest_bytes)?;
+    let folders = crate::paths::count_folders(m.files.iter().map(|f| f.path.as_str()));
+    if folders > limits.max_folders {
+        return Err(PackError::TooManyFolders {
+            count: folders,
+            limit: limits.max_folders,
+        });
+    }
+    too_large(
+        MANIFEST_NAME.into(),
+        manifest_json.len() as u64,
+        limits.max_manifest_bytes,
+    )?;
     for f in &m.files {
         too_large(format!("`{}`", f.path), f.size, limits.max_file_bytes)?;
     }
-    too_large("the pack's content".into(), m.content_bytes(), limits.max_total_bytes)
-}
-
-fn zip_err(e: zip::result::ZipError) -> PackError {
-    PackError::ZipWrite {
-        reason: e.to_string(),
-    }
-}
-
-fn options_for(path: &str, size: u64) -> SimpleFileOptions {
-    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    let stored = ext.is_some_and(|e| STORED_EXTENSIONS.contains(&e.as_str()));
-    let method = if stored {
-        CompressionMethod::Stored
-    } else {
-        CompressionMethod::Deflated
-    };
-    SimpleFileOptions::default()
-        .compression_method(method)
-        .last_modified_time(DateTime::default())
-        .unix_permissions(0o644)
-        // Deflate can grow incompressible data a little, so switch to ZIP64
-        // a bit below 4 GiB.
-        .large_file(size >= 0xF000_0000)
-}
-
-fn write_zip(
-    tmp: &Path,
-    manifest_json: &[u8],
-    signature: Option<&[u8]>,
-    sources: &[SourceFile],
-    listed: &[FileEntry],
-) -> Result<(), PackError> {
-    let file = File::create(tmp).map_err(|e| PackError::local(tmp, e))?;
-    let mut zip = ZipWriter::new(BufWriter::with_capacity(COPY_BUFFER, file));
-    let local = |e: io::Error| PackError::local(tmp, e);
-    zip.start_file(MANIFEST_NAME, options_for(MANIFEST_NAME, 0))
-        .map_err(zip_err)?;
-    zip.write_all(manifest_json).map_err(local)?;
-    if let Some(sig) = signature {
-        zip.start_file(SIGNATURE_NAME, options_for(SIGNATURE_NAME, 0))
-            .map_err(zip_err)?;
-        zip.write_all(sig).map_err(local)?;
-    }
-    for (src, entry) in sources.iter().zip(listed) {
-        zip.start_file(src.rel.as_str(), options_for(&src.rel, entry.size))
-            .map_err(zip_err)?;
-        copy_checked(src, entry, &mut zip)?;
-    }
-    let writer = zip.finish().map_err(zip_err)?;
-    let file = writer.into_inner().map_err(|e| local(e.into_error()))?;
-    file.sync_all().map_err(local)
-}
-
-/// Copies a source file into the zip, refusing it if it changed since it
-/// was hashed (the manifest would then lie about it).
-fn copy_checked(src: &SourceFile, entry: &FileEntry, to: &mut dyn Write) -> Result<(), PackError> {
-    let file = File::open(&src.abs).map_err(|e| PackError::local(&src.abs, e))?;
-    let (size, sha) = copy_hashing(file, to).map_err(|e| PackError::local(&src.abs, e))?;
-    if size != entry.size || hex::encode(sha) != entry.sha256 {
-        return Err(bad_source(
-            &src.abs,
-            "changed while the pack was being built; build again",
-        ));
-    }
-    Ok(())
-}
-
-/// Opens the written pack with the real reader: the builder must never
-/// produce a pack a reader refuses.
-fn verify_written(tmp: &Path, key: Option<&SecretKey>) -> Result<(), PackError> {
-    let mut reader = crate::reader::open_file(tmp, &Limits::default())?;
-    reader.verify_all(&mut |_| {})?;
-    let expected = key.map(|k| Signature::Valid(k.public_key()));
-    if reader.signature() != expected.as_ref().unwrap_or(&Signature::Unsigned) {
-        return Err(PackError::ZipWrite {
-            reason: "the written pack's signature does not read back".into(),
-        });
-    }
-    Ok(())
-}
-
-/// fsync is done in `write_zip`; rename atomically and make the rename
-/// itself durable.
-fn commit(tmp: &Path, out: &Path) -> Result<(), PackError> {
-    fs::rename(tmp, out).map_err(|e| PackError::local(out, e))?;
-    #[cfg(unix)]
-    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        File::open(dir)
-            .and_then(|d| d.sync_all())
-            .map_err(|e| PackError::local(dir, e))?;
-    }
-    Ok(())
+    too_large(
+        "the pack's content".into(),
+        m.content_bytes(),
+        limits.max_total_bytes,
+    )
 }

@@ -26,25 +26,41 @@ pub(crate) struct DirInfo {
     pub offset: u64,
 }
 
-/// Finds and checks the end record of a zip of `file_len` bytes.
+/// Finds and checks the end record of a zip of `file_len` bytes. Reads
+/// only the last 22 bytes when the zip has no comment (packs never do), so
+/// opening touches as little of a slow or failing USB stick as possible.
 pub(crate) fn scan<R: Read + Seek>(
     r: &mut R,
     file_len: u64,
     limits: &Limits,
 ) -> Result<DirInfo, PackError> {
-    let tail_len = file_len.min((EOCD_LEN + MAX_COMMENT) as u64);
-    let tail_start = file_len - tail_len;
-    let tail = read_at(r, tail_start, tail_len as usize)?;
-    let pos = find_eocd(&tail)?;
-    let info = parse_eocd(&tail[pos..])?;
-    let eocd_at = tail_start + pos as u64;
-    let (info, dir_end_expected) = if needs_zip64(&info) && pos >= LOCATOR_LEN {
-        zip64(r, &tail[pos - LOCATOR_LEN..pos], eocd_at)?
+    let (eocd_at, rec) = locate(r, file_len)?;
+    let info = parse_eocd(&rec)?;
+    let (info, dir_end_expected) = if needs_zip64(&info) && eocd_at >= LOCATOR_LEN as u64 {
+        let locator = read_at(r, eocd_at - LOCATOR_LEN as u64, LOCATOR_LEN)?;
+        zip64(r, &locator, eocd_at)?
     } else {
         (info, eocd_at)
     };
     check(info, dir_end_expected, limits)?;
     Ok(info)
+}
+
+/// Returns where the end record starts and its 22 fixed bytes.
+fn locate<R: Read + Seek>(r: &mut R, file_len: u64) -> Result<(u64, Vec<u8>), PackError> {
+    if file_len < EOCD_LEN as u64 {
+        return Err(not_zip("no end-of-directory record"));
+    }
+    let last = read_at(r, file_len - EOCD_LEN as u64, EOCD_LEN)?;
+    if last[..4] == EOCD_SIG {
+        find_eocd(&last)?;
+        return Ok((file_len - EOCD_LEN as u64, last));
+    }
+    let tail_len = file_len.min((EOCD_LEN + MAX_COMMENT) as u64);
+    let tail_start = file_len - tail_len;
+    let tail = read_at(r, tail_start, tail_len as usize)?;
+    let pos = find_eocd(&tail)?;
+    Ok((tail_start + pos as u64, tail[pos..pos + EOCD_LEN].to_vec()))
 }
 
 /// The last end-record signature, whose comment must end exactly at the
@@ -96,7 +112,10 @@ fn zip64<R: Read + Seek>(
         return Err(not_zip("a ZIP64 zip without its ZIP64 locator"));
     }
     let at = u64_at(locator, 8);
-    if at.checked_add(EOCD64_LEN as u64).is_none_or(|end| end > eocd_at) {
+    if at
+        .checked_add(EOCD64_LEN as u64)
+        .is_none_or(|end| end > eocd_at)
+    {
         return Err(not_zip("the ZIP64 record lies outside the file"));
     }
     let rec = read_at(r, at, EOCD64_LEN)?;

@@ -120,6 +120,17 @@ pub enum PackError {
         limit: u64,
     },
 
+    /// The listed files need more folders than the limit allows.
+    #[error(
+        "pack refused: its files need {count} folders, more than the limit of {limit}; raise the folder limit in settings only if you trust this pack"
+    )]
+    TooManyFolders {
+        /// Folders needed.
+        count: u64,
+        /// The limit in force.
+        limit: u64,
+    },
+
     /// Something is bigger than a limit allows.
     #[error(
         "pack refused: {what} is {size} bytes, more than the limit of {limit}; raise the size limits in settings only if you trust this pack"
@@ -157,6 +168,15 @@ pub enum PackError {
     ManifestSyntax {
         /// What the JSON parser said.
         reason: String,
+    },
+
+    /// `manifest.json` holds more values than the limit allows.
+    #[error(
+        "pack refused: manifest.json holds more than {limit} values, far more than a course needs; the file is malicious or broken — ask the publisher for a fresh copy"
+    )]
+    ManifestTooComplex {
+        /// The limit in force.
+        limit: u64,
     },
 
     /// The manifest's `format` is not one this reader reads.
@@ -276,6 +296,15 @@ pub enum PackError {
         path: PathBuf,
         /// Why it cannot go into a pack.
         reason: String,
+    },
+
+    /// An installed file no longer matches its manifest entry (export).
+    #[error(
+        "cannot export: `{path}` no longer matches the pack's manifest, so the installed copy is damaged; reinstall the pack from its original source, then export again"
+    )]
+    DamagedCopy {
+        /// The damaged file.
+        path: PathBuf,
     },
 
     /// Writing the zip failed inside the zip library.

@@ -8,7 +8,6 @@
 //! (USB stick pulled out) resumes where it stopped. Nothing is fsynced:
 //! the caller syncs once before committing the staging folder.
 
-use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
@@ -41,13 +40,14 @@ impl<R: Read + Seek> PackReader<R> {
     ) -> Result<ExtractStats, PackError> {
         fs::create_dir_all(dest).map_err(|e| PackError::local(dest, e))?;
         let mut stats = ExtractStats::default();
-        let mut dirs = HashSet::new();
+        // The last folder verified; packs list files folder by folder.
+        let mut last_dir = String::new();
         for i in 0..self.plan.len() {
             let (path, size, sha) = {
                 let p = &self.plan[i];
                 (p.entry.name.clone(), p.size, p.sha256)
             };
-            ensure_parent_dirs(dest, &path, &mut dirs)?;
+            ensure_parent_dirs(dest, &path, &mut last_dir)?;
             let target = dest.join(&path);
             if is_already_there(&target, size, &sha, &mut self.buf) {
                 progress(size);
@@ -56,7 +56,7 @@ impl<R: Read + Seek> PackReader<R> {
             }
             self.write_one(i, &target, progress)?;
             stats.files_written += 1;
-            stats.bytes_written += size;
+            stats.bytes_written = stats.bytes_written.saturating_add(size);
         }
         tracing::info!(?stats, dest = %dest.display(), "pack extracted");
         Ok(stats)
@@ -99,7 +99,10 @@ fn part_path(target: &Path) -> PathBuf {
     let part_name = if name.len() + 6 <= crate::paths::MAX_COMPONENT_BYTES {
         format!(".{name}.part")
     } else {
-        format!(".{}.part", &hex::encode(Sha256::digest(name.as_bytes()))[..32])
+        format!(
+            ".{}.part",
+            &hex::encode(Sha256::digest(name.as_bytes()))[..32]
+        )
     };
     target.with_file_name(part_name)
 }
@@ -120,32 +123,53 @@ fn create_part(part: &Path) -> Result<File, PackError> {
 
 /// Creates the folders of `rel_path` under `dest`, refusing to pass through
 /// anything that is not a real folder (a symlink left in the staging
-/// folder must not redirect writes outside it).
-fn ensure_parent_dirs(
-    dest: &Path,
-    rel_path: &str,
-    done: &mut HashSet<String>,
-) -> Result<(), PackError> {
-    for (i, _) in rel_path.match_indices('/') {
-        let rel_dir = &rel_path[..i];
-        if done.contains(rel_dir) {
-            continue;
-        }
-        let dir = dest.join(rel_dir);
-        match fs::symlink_metadata(&dir) {
-            Ok(m) if m.is_dir() => {}
-            Ok(_) => {
-                let e = io::Error::new(io::ErrorKind::AlreadyExists, "exists and is not a folder");
-                return Err(PackError::local(dir, e));
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                fs::create_dir(&dir).map_err(|e| PackError::local(&dir, e))?;
-            }
-            Err(e) => return Err(PackError::local(dir, e)),
-        }
-        done.insert(rel_dir.to_owned());
+/// folder must not redirect writes outside it). Only the folders below the
+/// part shared with `last_dir` (verified just before) are checked, so the
+/// work stays linear in the length of the paths even for a hostile pack of
+/// thousands of paths hundreds of folders deep, and nothing is remembered
+/// but `last_dir`.
+fn ensure_parent_dirs(dest: &Path, rel_path: &str, last_dir: &mut String) -> Result<(), PackError> {
+    let Some((parent, _)) = rel_path.rsplit_once('/') else {
+        return Ok(());
+    };
+    if parent == last_dir.as_str() {
+        return Ok(());
     }
+    let shared = shared_folders(last_dir, parent);
+    let mut dir = dest.join(&parent[..shared]);
+    let rest = parent[shared..].trim_start_matches('/');
+    for part in rest.split('/') {
+        dir.push(part);
+        check_or_create_dir(&dir)?;
+    }
+    parent.clone_into(last_dir);
     Ok(())
+}
+
+/// Byte length of the leading whole folders `a` and `b` have in common.
+fn shared_folders(a: &str, b: &str) -> usize {
+    let mut len = 0;
+    for (x, y) in a.split('/').zip(b.split('/')) {
+        if x != y || a.is_empty() {
+            break;
+        }
+        len += x.len() + usize::from(len > 0);
+    }
+    len
+}
+
+fn check_or_create_dir(dir: &Path) -> Result<(), PackError> {
+    match fs::symlink_metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => {
+            let e = io::Error::new(io::ErrorKind::AlreadyExists, "exists and is not a folder");
+            Err(PackError::local(dir, e))
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            fs::create_dir(dir).map_err(|e| PackError::local(dir, e))
+        }
+        Err(e) => Err(PackError::local(dir, e)),
+    }
 }
 
 /// True when `target` is a regular file (not a symlink) with exactly the
@@ -169,5 +193,19 @@ fn hash_file(path: &Path, buf: &mut [u8]) -> io::Result<[u8; 32]> {
             return Ok(hasher.finalize().into());
         }
         hasher.update(&buf[..n]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shared_folders;
+
+    #[test]
+    fn shared_folders_counts_whole_folders_only() {
+        assert_eq!(shared_folders("", "a/b"), 0);
+        assert_eq!(shared_folders("a/b", "a/b/c"), 3);
+        assert_eq!(shared_folders("a/b", "a/bc"), 1);
+        assert_eq!(shared_folders("lessons/x", "media"), 0);
+        assert_eq!(shared_folders("a/b/c", "a/b/d"), 3);
     }
 }

@@ -100,7 +100,10 @@ impl SecretKey {
 
     /// The `KEY` file line: `qalam-secret-key ed25519 <base64 seed>`.
     pub fn to_file_string(&self) -> String {
-        format!("{SECRET_TAG} {ALGORITHM} {}\n", B64.encode(self.0.as_bytes()))
+        format!(
+            "{SECRET_TAG} {ALGORITHM} {}\n",
+            B64.encode(self.0.as_bytes())
+        )
     }
 
     /// Parses the text of a `KEY` file.
@@ -166,9 +169,11 @@ fn decode_fixed<const N: usize>(text: &str, what: &str) -> Result<[u8; N], PackE
     let bytes = B64.decode(text).map_err(|_| PackError::InvalidKey {
         reason: format!("the {what} is not valid base64"),
     })?;
-    bytes.try_into().map_err(|b: Vec<u8>| PackError::InvalidKey {
-        reason: format!("the {what} is {} bytes, expected {N}", b.len()),
-    })
+    bytes
+        .try_into()
+        .map_err(|b: Vec<u8>| PackError::InvalidKey {
+            reason: format!("the {what} is {} bytes, expected {N}", b.len()),
+        })
 }
 
 fn read_small(path: &Path) -> Result<String, PackError> {

@@ -19,6 +19,7 @@ mod entries;
 mod eocd;
 mod error;
 mod extract;
+mod jsoncount;
 mod keys;
 mod limits;
 mod manifest;
@@ -28,6 +29,7 @@ mod signature;
 mod source;
 mod stream;
 mod validate;
+mod write;
 
 pub use build::{BuildSummary, PACK_TOML, build_pack};
 pub use error::PackError;
@@ -40,3 +42,4 @@ pub use manifest::{
 pub use reader::{ExtractStats, PackReader, open_file};
 pub use signature::{MESSAGE_PREFIX, Signature, sign_manifest, verify_manifest};
 pub use validate::{MANIFEST_NAME, SIGNATURE_NAME};
+pub use write::write_pack;

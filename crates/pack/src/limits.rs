@@ -12,6 +12,9 @@ pub struct Limits {
     pub max_entries: u64,
     /// Sum of the sizes of all listed files.
     pub max_total_bytes: u64,
+    /// Distinct folders that the listed files need; bounds how many folders
+    /// an extraction creates.
+    pub max_folders: u64,
     /// Size of one listed file.
     pub max_file_bytes: u64,
     /// Inflated ÷ compressed bytes of one entry, counted on bytes actually
@@ -22,6 +25,10 @@ pub struct Limits {
     pub ratio_exempt_bytes: u64,
     /// Size of `manifest.json`.
     pub max_manifest_bytes: u64,
+    /// Values (scalars, arrays, objects, keys) in `manifest.json`: tiny
+    /// values cost far more memory parsed than in the file, so this bounds
+    /// the memory of parsing it.
+    pub max_manifest_values: u64,
     /// Size of `signature.json`.
     pub max_signature_bytes: u64,
     /// Size of the zip's central directory, which is read into memory before
@@ -34,10 +41,12 @@ impl Default for Limits {
         Limits {
             max_entries: 20_000,
             max_total_bytes: 8 * GIB,
+            max_folders: 20_000,
             max_file_bytes: 4 * GIB,
             max_ratio: 250,
             ratio_exempt_bytes: MIB,
             max_manifest_bytes: 8 * MIB,
+            max_manifest_values: 500_000,
             max_signature_bytes: 4 * KIB,
             max_directory_bytes: 16 * MIB,
         }

@@ -232,9 +232,23 @@ struct FormatProbe {
 }
 
 impl Manifest {
-    /// Parses and validates `manifest.json`. A manifest that does not
-    /// satisfy every rule of the format is an error.
+    /// Parses and validates `manifest.json` under the default limits. A
+    /// manifest that does not satisfy every rule of the format is an error.
     pub fn from_json(bytes: &[u8]) -> Result<Manifest, PackError> {
+        Self::from_json_with(bytes, &crate::limits::Limits::default())
+    }
+
+    /// [`Manifest::from_json`] with the value-count limit of `limits`
+    /// (the byte limit is the reader's business).
+    pub fn from_json_with(
+        bytes: &[u8],
+        limits: &crate::limits::Limits,
+    ) -> Result<Manifest, PackError> {
+        crate::jsoncount::within_limit(bytes, limits.max_manifest_values).map_err(|_| {
+            PackError::ManifestTooComplex {
+                limit: limits.max_manifest_values,
+            }
+        })?;
         let syntax = |e: serde_json::Error| PackError::ManifestSyntax {
             reason: e.to_string(),
         };
@@ -286,7 +300,9 @@ impl Manifest {
 
     /// Sum of the listed file sizes.
     pub fn content_bytes(&self) -> u64 {
-        self.files.iter().fold(0u64, |n, f| n.saturating_add(f.size))
+        self.files
+            .iter()
+            .fold(0u64, |n, f| n.saturating_add(f.size))
     }
 }
 
@@ -312,8 +328,8 @@ impl LocalizedText {
             .or_else(|| self.0.iter().next().map(|(k, v)| (k.as_str(), v.as_str())))
     }
 
-    fn lookup(&self, want: &str) -> Option<(&str, &str)> {
-        let as_pair = |(k, v): (&String, &String)| (k.as_str(), v.as_str());
+    fn lookup<'a>(&'a self, want: &str) -> Option<(&'a str, &'a str)> {
+        let as_pair = |(k, v): (&'a String, &'a String)| (k.as_str(), v.as_str());
         if let Some(hit) = self.0.iter().find(|(k, _)| k.eq_ignore_ascii_case(want)) {
             return Some(as_pair(hit));
         }

@@ -43,6 +43,7 @@ pub struct PackReader<R: Read + Seek> {
     pub(crate) limits: Limits,
     manifest: Manifest,
     manifest_bytes: Vec<u8>,
+    signature_bytes: Option<Vec<u8>>,
     signature: Signature,
     /// Listed files in archive order, so extraction reads the source
     /// front to back.
@@ -64,16 +65,13 @@ impl<R: Read + Seek> PackReader<R> {
     pub fn open(source: R, limits: &Limits) -> Result<Self, PackError> {
         let mut archive = open_archive(source, limits)?;
         let files = entries::scan(&archive)?;
-        archive
-            .validate_header_consistency()
-            .map_err(|e| crate::stream::zip_error(e, "(directory)"))?;
         let mut buf = vec![0u8; BUFFER];
         let (manifest_bytes, sig_bytes) = read_meta(&mut archive, &files, limits, &mut buf)?;
-        let signature = match sig_bytes {
-            Some(sig) => Signature::Valid(verify_manifest(&sig, &manifest_bytes)?),
+        let signature = match &sig_bytes {
+            Some(sig) => Signature::Valid(verify_manifest(sig, &manifest_bytes)?),
             None => Signature::Unsigned,
         };
-        let manifest = Manifest::from_json(&manifest_bytes)?;
+        let manifest = Manifest::from_json_with(&manifest_bytes, limits)?;
         let plan = plan(&manifest, files, limits)?;
         log_opened(&manifest, &signature, &plan);
         Ok(PackReader {
@@ -82,6 +80,7 @@ impl<R: Read + Seek> PackReader<R> {
             manifest,
             manifest_bytes,
             signature,
+            signature_bytes: sig_bytes,
             plan,
             buf,
         })
@@ -97,6 +96,13 @@ impl<R: Read + Seek> PackReader<R> {
         &self.manifest_bytes
     }
 
+    /// The exact bytes of `signature.json`, when the pack is signed; kept
+    /// so an installed pack can be re-exported with its publisher's
+    /// signature (see [`crate::write_pack`]).
+    pub fn signature_bytes(&self) -> Option<&[u8]> {
+        self.signature_bytes.as_deref()
+    }
+
     /// Who signed the pack, if anyone. Whether to trust the key is the
     /// caller's decision.
     pub fn signature(&self) -> &Signature {
@@ -105,7 +111,7 @@ impl<R: Read + Seek> PackReader<R> {
 
     /// Sum of the listed file sizes.
     pub fn content_bytes(&self) -> u64 {
-        self.plan.iter().map(|p| p.size).sum()
+        self.plan.iter().fold(0u64, |n, p| n.saturating_add(p.size))
     }
 
     /// Reads every listed file and checks its size and sha256, without
@@ -128,11 +134,7 @@ impl<R: Read + Seek> PackReader<R> {
         sink: &mut dyn FnMut(&[u8]) -> Result<(), PackError>,
     ) -> Result<(), PackError> {
         let p = &self.plan[i];
-        let e = EntryRef {
-            index: p.entry.index,
-            name: &p.entry.name,
-            deflated: p.entry.deflated,
-        };
+        let e = EntryRef::of(&p.entry);
         let too_big = || mismatch(&p.entry.name, "it is larger than listed");
         let got = stream_entry(
             &mut self.archive,
@@ -221,9 +223,21 @@ fn read_meta<R: Read + Seek>(
 ) -> Result<(Vec<u8>, Option<Vec<u8>>), PackError> {
     let find = |name: &str| files.iter().find(|f| f.name == name);
     let manifest_entry = find(MANIFEST_NAME).ok_or(PackError::MissingManifest)?;
-    let manifest = read_small(archive, manifest_entry, limits.max_manifest_bytes, limits, buf)?;
+    let manifest = read_small(
+        archive,
+        manifest_entry,
+        limits.max_manifest_bytes,
+        limits,
+        buf,
+    )?;
     let signature = match find(SIGNATURE_NAME) {
-        Some(e) => Some(read_small(archive, e, limits.max_signature_bytes, limits, buf)?),
+        Some(e) => Some(read_small(
+            archive,
+            e,
+            limits.max_signature_bytes,
+            limits,
+            buf,
+        )?),
         None => None,
     };
     Ok((manifest, signature))
@@ -245,22 +259,30 @@ fn read_small<R: Read + Seek>(
         return Err(too_big(entry.declared_size));
     }
     let mut out = Vec::new();
-    let e = EntryRef {
-        index: entry.index,
-        name: &entry.name,
-        deflated: entry.deflated,
-    };
+    let e = EntryRef::of(entry);
     let mut sink = |chunk: &[u8]| {
         out.extend_from_slice(chunk);
         Ok(())
     };
-    stream_entry(archive, &e, max, limits, buf, &|| too_big(max + 1), &mut sink)?;
+    stream_entry(
+        archive,
+        &e,
+        max,
+        limits,
+        buf,
+        &|| too_big(max.saturating_add(1)),
+        &mut sink,
+    )?;
     Ok(out)
 }
 
 /// Matches the zip's files with the manifest's, checks the limits, and
 /// orders the work by position in the zip.
-fn plan(manifest: &Manifest, files: Vec<ZipEntry>, limits: &Limits) -> Result<Vec<Planned>, PackError> {
+fn plan(
+    manifest: &Manifest,
+    files: Vec<ZipEntry>,
+    limits: &Limits,
+) -> Result<Vec<Planned>, PackError> {
     let mut by_name: HashMap<String, ZipEntry> = files
         .into_iter()
         .filter(|f| f.name != MANIFEST_NAME && f.name != SIGNATURE_NAME)
@@ -269,9 +291,11 @@ fn plan(manifest: &Manifest, files: Vec<ZipEntry>, limits: &Limits) -> Result<Ve
     let mut plan = Vec::with_capacity(manifest.files.len());
     let mut total: u64 = 0;
     for f in &manifest.files {
-        let entry = by_name.remove(&f.path).ok_or_else(|| PackError::MissingFile {
-            path: printable(&f.path),
-        })?;
+        let entry = by_name
+            .remove(&f.path)
+            .ok_or_else(|| PackError::MissingFile {
+                path: printable(&f.path),
+            })?;
         check_file_limits(&f.path, f.size, &entry, limits)?;
         total = total.saturating_add(f.size);
         plan.push(Planned {
@@ -283,6 +307,13 @@ fn plan(manifest: &Manifest, files: Vec<ZipEntry>, limits: &Limits) -> Result<Ve
     if let Some(extra) = by_name.keys().min() {
         return Err(PackError::UnlistedFile {
             path: printable(extra),
+        });
+    }
+    let folders = crate::paths::count_folders(manifest.files.iter().map(|f| f.path.as_str()));
+    if folders > limits.max_folders {
+        return Err(PackError::TooManyFolders {
+            count: folders,
+            limit: limits.max_folders,
         });
     }
     if total > limits.max_total_bytes {
@@ -299,7 +330,12 @@ fn plan(manifest: &Manifest, files: Vec<ZipEntry>, limits: &Limits) -> Result<Ve
 /// The per-file size limit, and the ratio limit on the listed size: an
 /// entry that would have to inflate beyond the ratio to reach its listed
 /// size is refused before anything is inflated.
-fn check_file_limits(path: &str, size: u64, entry: &ZipEntry, limits: &Limits) -> Result<(), PackError> {
+fn check_file_limits(
+    path: &str,
+    size: u64,
+    entry: &ZipEntry,
+    limits: &Limits,
+) -> Result<(), PackError> {
     if size > limits.max_file_bytes {
         return Err(PackError::TooLarge {
             what: format!("`{}`", printable(path)),

@@ -54,7 +54,10 @@ pub fn sign_manifest(key: &SecretKey, manifest_json: &[u8]) -> Vec<u8> {
 /// Verifies `signature.json` against `manifest.json` and returns the key
 /// that signed it. Uses strict verification (no malleable signatures, no
 /// small-order keys).
-pub fn verify_manifest(signature_json: &[u8], manifest_json: &[u8]) -> Result<PublicKey, PackError> {
+pub fn verify_manifest(
+    signature_json: &[u8],
+    manifest_json: &[u8],
+) -> Result<PublicKey, PackError> {
     let file: SignatureFile =
         serde_json::from_slice(signature_json).map_err(|e| PackError::SignatureMalformed {
             reason: e.to_string(),

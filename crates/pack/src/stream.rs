@@ -10,8 +10,8 @@ use std::io::{self, BufReader, Read, Seek};
 
 use flate2::bufread::DeflateDecoder;
 use sha2::{Digest, Sha256};
-use zip::ZipArchive;
 use zip::read::ZipFile;
+use zip::{ZipArchive, ZipReadOptions};
 
 use crate::error::PackError;
 use crate::limits::Limits;
@@ -26,6 +26,21 @@ pub(crate) struct EntryRef<'a> {
     pub index: usize,
     pub name: &'a str,
     pub deflated: bool,
+    pub compressed: u64,
+    /// The entry's data must end before this offset.
+    pub next_start: u64,
+}
+
+impl<'a> EntryRef<'a> {
+    pub(crate) fn of(e: &'a crate::entries::ZipEntry) -> Self {
+        EntryRef {
+            index: e.index,
+            name: &e.name,
+            deflated: e.deflated,
+            compressed: e.compressed,
+            next_start: e.next_start,
+        }
+    }
 }
 
 /// What streaming an entry produced.
@@ -68,9 +83,7 @@ pub(crate) fn stream_entry<R: Read + Seek>(
     too_big: &dyn Fn() -> PackError,
     sink: &mut dyn FnMut(&[u8]) -> Result<(), PackError>,
 ) -> Result<Streamed, PackError> {
-    let raw = archive
-        .by_index_raw(e.index)
-        .map_err(|err| zip_error(err, e.name))?;
+    let raw = locate(archive, e)?;
     let mut reader = if e.deflated {
         let input = BufReader::with_capacity(INPUT_BUFFER, raw);
         EntryReader::Deflated(DeflateDecoder::new(input))
@@ -101,6 +114,34 @@ pub(crate) fn stream_entry<R: Read + Seek>(
         bytes: total,
         sha256: hasher.finalize().into(),
     })
+}
+
+/// Checks the entry's local header against its central entry (names,
+/// method, sizes, flags must agree, so no two readers see different
+/// files) and that its data ends before the next entry, then returns its
+/// raw data.
+fn locate<'a, R: Read + Seek>(
+    archive: &'a mut ZipArchive<Source<R>>,
+    e: &EntryRef<'_>,
+) -> Result<ZipFile<'a, Source<R>>, PackError> {
+    let fail = |err| zip_error(err, Some(e.name));
+    let strict = ZipReadOptions::new().enforce_header_consistency(true);
+    drop(
+        archive
+            .by_index_with_options(e.index, strict)
+            .map_err(fail)?,
+    );
+    let raw = archive.by_index_raw(e.index).map_err(fail)?;
+    let end = raw.data_start().and_then(|s| s.checked_add(e.compressed));
+    if end.is_none_or(|end| end > e.next_start) {
+        return Err(PackError::Inconsistent {
+            reason: format!(
+                "entry `{}` overlaps the next entry",
+                crate::error::printable(e.name)
+            ),
+        });
+    }
+    Ok(raw)
 }
 
 /// The ratio is checked on every chunk, so a bomb is stopped after at most
@@ -138,8 +179,13 @@ fn read_error(err: io::Error, name: &str) -> PackError {
     }
 }
 
-/// Maps an error from the zip library while locating an entry.
-pub(crate) fn zip_error(err: zip::result::ZipError, name: &str) -> PackError {
+/// Maps an error from the zip library while checking the zip's structure
+/// or locating entry `name`.
+pub(crate) fn zip_error(err: zip::result::ZipError, name: Option<&str>) -> PackError {
+    let at = |msg: String| match name {
+        Some(n) => format!("entry `{}`: {msg}", crate::error::printable(n)),
+        None => msg,
+    };
     match err {
         zip::result::ZipError::Io(e) => match classify(e) {
             IoCause::Source(e) => PackError::SourceIo(e),
@@ -147,11 +193,11 @@ pub(crate) fn zip_error(err: zip::result::ZipError, name: &str) -> PackError {
                 reason: "read budget exceeded".into(),
             },
             IoCause::Data(e) => PackError::Inconsistent {
-                reason: format!("entry `{}`: {e}", crate::error::printable(name)),
+                reason: at(e.to_string()),
             },
         },
         other => PackError::Inconsistent {
-            reason: format!("entry `{}`: {other}", crate::error::printable(name)),
+            reason: at(other.to_string()),
         },
     }
 }

@@ -5,8 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use crate::error::{PackError, printable};
 use crate::manifest::{
-    Choice, Completion, FORMAT, FileEntry, LessonKind, LocalizedText, Manifest, Quiz,
-    QuestionKind,
+    Choice, Completion, FORMAT, FileEntry, LessonKind, LocalizedText, Manifest, QuestionKind, Quiz,
 };
 use crate::paths::{PathSet, check_path, fold_key};
 
@@ -102,7 +101,10 @@ fn check_tag(field: &str, tag: &str) -> Res {
     }
     Err(PackError::invalid(
         field,
-        format!("`{}` is not a language tag such as `ar` or `fa-AF`", printable(tag)),
+        format!(
+            "`{}` is not a language tag such as `ar` or `fa-AF`",
+            printable(tag)
+        ),
     ))
 }
 
@@ -234,7 +236,14 @@ fn check_files(files: &[FileEntry]) -> Result<HashSet<&str>, PackError> {
             ));
         }
         check_sha256(&field, &f.sha256)?;
-        set.insert_file(&f.path).map_err(|other| collision(&field, &f.path, other))?;
+        set.insert_file(&f.path)
+            .map_err(|other| collision(&field, &f.path, other))?;
+    }
+    if let Some((file, other)) = set.folder_conflict() {
+        return Err(PackError::PathCollision {
+            first: file,
+            second: other,
+        });
     }
     Ok(files.iter().map(|f| f.path.as_str()).collect())
 }
@@ -321,7 +330,10 @@ fn check_question_kind(field: &str, kind: &QuestionKind) -> Res {
             unit,
         } => {
             if !answer.is_finite() {
-                return Err(PackError::invalid(format!("{field}.answer"), "is not a number"));
+                return Err(PackError::invalid(
+                    format!("{field}.answer"),
+                    "is not a number",
+                ));
             }
             if !tolerance.is_finite() || *tolerance < 0.0 {
                 return Err(PackError::invalid(

@@ -1,6 +1,6 @@
 //! One module per group of subcommands.
 
-mod pack;
+pub mod pack;
 mod serve;
 mod trust;
 

@@ -24,8 +24,9 @@ pub fn run(command: PackCommand, data: &DataArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn keygen(out: &Path) -> anyhow::Result<ExitCode> {
-    let (secret, public) = qalam_pack::generate_keypair();
+    let secret = qalam_pack::generate_keypair()?;
     secret.write_keypair(out)?;
+    let public = secret.public_key();
     println!("wrote secret key {} (keep it private) and public key {}.pub", out.display(), out.display());
     println!("key id {}", public.key_id());
     Ok(ExitCode::SUCCESS)

@@ -8,6 +8,7 @@
 //! install or the new one, never a mix.
 
 use std::cmp::Ordering;
+use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 
 use qalam_pack::{PackReader, Signature};
@@ -38,7 +39,7 @@ pub struct Installed {
 }
 
 /// A pack that has passed every check before any content is copied.
-struct Checked<R> {
+struct Checked<R: Read + Seek> {
     reader: PackReader<R>,
     manifest_sha256: String,
     signer: Option<String>,
@@ -56,6 +57,16 @@ pub fn install_file(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Installed, CoreError> {
     let reader = qalam_pack::open_file(source, &device.settings().pack_limits)?;
+    install_from(device, reader, allow_untrusted, progress)
+}
+
+/// Installs from an opened pack; [`install_file`] for packs in files.
+pub fn install_from<R: Read + Seek>(
+    device: &Device,
+    reader: PackReader<R>,
+    allow_untrusted: bool,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Installed, CoreError> {
     let checked = check(device, reader, allow_untrusted)?;
     let total = checked.reader.content_bytes();
     if let Some(previous) = &checked.previous
@@ -72,7 +83,7 @@ pub fn install_file(
     commit(device, checked, &mut on_bytes)
 }
 
-fn check<R: std::io::Read + std::io::Seek>(
+fn check<R: Read + Seek>(
     device: &Device,
     reader: PackReader<R>,
     allow_untrusted: bool,
@@ -92,7 +103,7 @@ fn check<R: std::io::Read + std::io::Seek>(
     })
 }
 
-fn check_trust<R>(
+fn check_trust<R: Read + Seek>(
     device: &Device,
     reader: &PackReader<R>,
     allow_untrusted: bool,
@@ -120,7 +131,7 @@ fn check_trust<R>(
     )))
 }
 
-fn check_upgrade<R>(
+fn check_upgrade<R: Read + Seek>(
     previous: &PackRow,
     reader: &PackReader<R>,
     manifest_sha256: &str,
@@ -147,7 +158,7 @@ fn compare_versions(a: &str, b: &str) -> Ordering {
     }
 }
 
-fn commit<R: std::io::Read + std::io::Seek>(
+fn commit<R: Read + Seek>(
     device: &Device,
     mut checked: Checked<R>,
     progress: &mut dyn FnMut(u64),
@@ -178,7 +189,7 @@ fn commit<R: std::io::Read + std::io::Seek>(
 
 /// Extracts into staging. A refused pack leaves nothing behind; a pack whose
 /// source vanished (stick pulled out) keeps its verified files for resuming.
-fn extract<R: std::io::Read + std::io::Seek>(
+fn extract<R: Read + Seek>(
     reader: &mut PackReader<R>,
     staging: &Path,
     progress: &mut dyn FnMut(u64),
@@ -199,7 +210,7 @@ fn extract<R: std::io::Read + std::io::Seek>(
     }
 }
 
-fn write_metadata<R>(reader: &PackReader<R>, staging: &Path) -> Result<(), CoreError> {
+fn write_metadata<R: Read + Seek>(reader: &PackReader<R>, staging: &Path) -> Result<(), CoreError> {
     let path = staging.join("manifest.json");
     std::fs::write(&path, reader.manifest_bytes()).map_err(|e| CoreError::io("write", &path, e))
 }
@@ -211,7 +222,7 @@ fn move_into_place(staging: &Path, final_dir: &Path) -> Result<(), CoreError> {
     fsync::sync_dir(parent)
 }
 
-fn pack_row<R>(checked: &Checked<R>, dir: String, _device: &Device) -> Result<PackRow, CoreError> {
+fn pack_row<R: Read + Seek>(checked: &Checked<R>, dir: String, _device: &Device) -> Result<PackRow, CoreError> {
     let manifest = checked.reader.manifest();
     let summary = serde_json::to_string(&StoredSummary::of(manifest))
         .map_err(|e| CoreError::BadRequest(format!("could not record the pack summary: {e}")))?;
@@ -230,11 +241,11 @@ fn pack_row<R>(checked: &Checked<R>, dir: String, _device: &Device) -> Result<Pa
     })
 }
 
-fn signature_bytes<R>(reader: &PackReader<R>) -> Option<Vec<u8>> {
+fn signature_bytes<R: Read + Seek>(reader: &PackReader<R>) -> Option<Vec<u8>> {
     reader.signature_bytes().map(<[u8]>::to_vec)
 }
 
-fn installed<R>(checked: &Checked<R>, outcome: Outcome) -> Installed {
+fn installed<R: Read + Seek>(checked: &Checked<R>, outcome: Outcome) -> Installed {
     let manifest = checked.reader.manifest();
     Installed {
         pack_id: manifest.id.clone(),

@@ -31,9 +31,10 @@ const STEPS: &[&str] = &[
 /// Brings the schema to the newest version this build knows, and refuses a
 /// database written by a newer Qalam rather than guess at its meaning.
 pub fn upgrade(conn: &mut Connection) -> Result<(), CoreError> {
-    let current: usize = conn
+    let current: i64 = conn
         .pragma_query_value(None, "user_version", |row| row.get(0))
         .map_err(|e| CoreError::db("read the schema version", e))?;
+    let current = usize::try_from(current).unwrap_or(usize::MAX);
     if current > STEPS.len() {
         return Err(CoreError::DatabaseTooNew {
             found: current,
@@ -46,7 +47,7 @@ pub fn upgrade(conn: &mut Connection) -> Result<(), CoreError> {
             .transaction()
             .map_err(|e| CoreError::db("start a schema upgrade", e))?;
         tx.execute_batch(sql)
-            .and_then(|()| tx.pragma_update(None, "user_version", version))
+            .and_then(|()| tx.pragma_update(None, "user_version", version as i64))
             .and_then(|()| tx.commit())
             .map_err(|e| CoreError::db("upgrade the database schema", e))?;
         tracing::info!(version, "database schema upgraded");
@@ -63,16 +64,16 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         upgrade(&mut conn).unwrap();
         upgrade(&mut conn).unwrap();
-        let version: usize = conn
+        let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, STEPS.len());
+        assert_eq!(version, STEPS.len() as i64);
     }
 
     #[test]
     fn a_database_from_a_newer_qalam_is_refused() {
         let mut conn = Connection::open_in_memory().unwrap();
-        conn.pragma_update(None, "user_version", STEPS.len() + 1)
+        conn.pragma_update(None, "user_version", STEPS.len() as i64 + 1)
             .unwrap();
         let err = upgrade(&mut conn).unwrap_err();
         assert!(matches!(err, CoreError::DatabaseTooNew { .. }), "{err}");

@@ -1,0 +1,222 @@
+// A stand-in for `qalam serve`, for working on the UI without the Rust side:
+//   node tests/e2e/mock-server.mjs [--port 8090] [--ui-dir dist]
+// It speaks the command contract of docs/API.md with two made-up packs.
+// The real end-to-end test (app.e2e.test.mjs) runs against `qalam serve`;
+// this file is a development aid only and never stands in for it in CI.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : dflt;
+};
+const port = Number(opt('port', '8090'));
+const uiDir = resolve(opt('ui-dir', join(here, '..', '..', 'dist')));
+
+const rtl = (lang) => (/^(ar|fa|ps)/.test(lang) ? 'rtl' : 'ltr');
+const pick = (map, lang) => {
+  const l = map[lang] ? lang : map[lang.split('-')[0]] ? lang.split('-')[0] : Object.keys(map)[0];
+  return { text: map[l], lang: l, dir: rtl(l) };
+};
+
+const PACKS = [
+  {
+    id: 'org.qalam.numeracy',
+    version: '1.0.0',
+    title: { en: 'Numbers every day', ar: 'الأرقام كل يوم', fr: 'Les nombres au quotidien' },
+    description: { en: 'Counting, adding and money for daily life.', ar: 'العدّ والجمع والنقود في الحياة اليومية.' },
+    subject: 'numeracy',
+    level: 'beginner',
+    languages: ['en', 'ar'],
+    publisher: { en: 'Qalam Team', ar: 'فريق قلم' },
+    size: 3_456_789,
+    lessons: [
+      { id: 'counting', title: { en: 'Counting', ar: 'العدّ' }, kind: 'html', minutes: 10, quiz: 'counting-check' },
+      { id: 'adding', title: { en: 'Adding small numbers', ar: 'جمع الأعداد الصغيرة' }, kind: 'markdown', minutes: 15, quiz: null },
+      { id: 'money', title: { en: 'Money at the market', ar: 'النقود في السوق' }, kind: 'video', minutes: 3, quiz: null },
+      { id: 'song', title: { en: 'The number song', ar: 'أنشودة الأرقام' }, kind: 'audio', minutes: 2, quiz: null },
+      { id: 'sheet', title: { en: 'Practice sheet', ar: 'ورقة تمارين' }, kind: 'pdf', minutes: null, quiz: null },
+    ],
+  },
+  {
+    id: 'org.qalam.computer-basics',
+    version: '2.1.0',
+    title: { en: 'Using a computer', ar: 'استخدام الحاسوب' },
+    description: { en: 'Mouse, keyboard, files and folders, step by step.', ar: 'الفأرة ولوحة المفاتيح والملفات والمجلدات خطوة بخطوة.' },
+    subject: 'digital-skills',
+    level: 'A1',
+    languages: ['en', 'ar'],
+    publisher: { en: 'Qalam Team' },
+    size: 812_000,
+    lessons: [
+      { id: 'mouse', title: { en: 'The mouse', ar: 'الفأرة' }, kind: 'html', minutes: 1, quiz: null },
+      { id: 'keyboard', title: { en: 'The keyboard', ar: 'لوحة المفاتيح' }, kind: 'html', minutes: 12, quiz: null },
+    ],
+  },
+];
+
+const state = { installed: new Map(), untrusted: new Set(), keys: [], jobs: new Map(), nextJob: 1 };
+
+function summary(p, lang) {
+  return {
+    id: p.id,
+    version: p.version,
+    title: pick(p.title, lang),
+    description: pick(p.description, lang),
+    subject: p.subject,
+    level: p.level,
+    languages: p.languages,
+    publisher: pick(p.publisher, lang),
+    size_bytes: p.size,
+    lesson_count: p.lessons.length,
+    quiz_count: p.lessons.filter((l) => l.quiz).length,
+    signer: 'ed25519:0123456789abcdef',
+    trusted: !state.untrusted.has(p.id),
+    installed_at: state.installed.get(p.id),
+  };
+}
+
+const EXT = { html: 'html', markdown: 'md', video: 'mp4', audio: 'mp3', pdf: 'pdf' };
+function detail(p, lang) {
+  const l = p.languages.includes(lang) ? lang : p.languages[0];
+  return {
+    ...summary(p, lang),
+    lessons: p.lessons.map((x) => ({
+      id: x.id,
+      title: pick(x.title, lang),
+      kind: x.kind,
+      content_path: `${p.id}/lessons/${x.id}.${l}.${EXT[x.kind]}`,
+      content_lang: l,
+      content_dir: rtl(l),
+      duration_minutes: x.minutes,
+      quiz: x.quiz,
+    })),
+  };
+}
+
+const fail = (code, message) => {
+  throw Object.assign(new Error(message), { api: { code, message } });
+};
+
+const commands = {
+  app_info: () => ({ version: '0.0.0-mock', data_dir: '/tmp/qalam-mock', transport_hint: 'http (mock)' }),
+  list_packs: ({ lang = 'en' }) =>
+    PACKS.filter((p) => state.installed.has(p.id))
+      .map((p) => summary(p, lang))
+      .sort((a, b) => a.title.text.localeCompare(b.title.text)),
+  get_pack: ({ lang = 'en', id }) => {
+    const p = PACKS.find((x) => x.id === id && state.installed.has(id));
+    return p ? detail(p, lang) : fail('not_found', `no installed pack has the id ${id}`);
+  },
+  usb_scan: () => [
+    {
+      root: '/media/usb/QALAM',
+      label: 'QALAM',
+      packs: [
+        ...PACKS.map((p) => ({
+          path: `/media/usb/QALAM/${p.id}.qpack`,
+          file_name: `${p.id}.qpack`,
+          size_bytes: p.size,
+          id: p.id,
+          version: p.version,
+          title: pick(p.title, 'en'),
+          error: null,
+        })),
+        { path: '/media/usb/QALAM/broken.qpack', file_name: 'broken.qpack', size_bytes: 1234, id: null, version: null, title: null, error: 'not a zip file' },
+      ],
+    },
+  ],
+  import_start: ({ paths, allow_untrusted }) => {
+    if (!Array.isArray(paths) || typeof allow_untrusted !== 'boolean') fail('bad_request', 'paths and allow_untrusted are required');
+    const job = state.nextJob++;
+    const total = paths.length * 1_000_000;
+    state.jobs.set(job, { job, started: Date.now(), paths, total, allow_untrusted });
+    return { job };
+  },
+  import_status: ({ job }) => {
+    const j = state.jobs.get(job);
+    if (!j) fail('not_found', `no import job ${job}`);
+    const done = Math.min(j.total, Math.round(((Date.now() - j.started) / 2000) * j.total));
+    const finished = done >= j.total;
+    const index = Math.min(j.paths.length - 1, Math.floor((done / j.total) * j.paths.length));
+    const results = [];
+    const count = finished ? j.paths.length : index;
+    for (const path of j.paths.slice(0, count)) {
+      const p = PACKS.find((x) => path.includes(x.id));
+      if (!p) {
+        results.push({ source: path, pack_id: null, version: null, outcome: 'refused', message: `${path}: not a course pack (not a zip file); ask the publisher for a new copy` });
+        continue;
+      }
+      const was = state.installed.has(p.id);
+      if (finished) state.installed.set(p.id, new Date().toISOString());
+      results.push({ source: path, pack_id: p.id, version: p.version, outcome: was ? 'unchanged' : 'installed', message: was ? `${p.id} ${p.version} is already installed` : `installed ${p.id} ${p.version}` });
+    }
+    return { job, state: finished ? 'done' : 'running', current: finished ? null : j.paths[index], bytes_done: done, bytes_total: j.total, results };
+  },
+  pack_remove: ({ id }) => {
+    if (!state.installed.delete(id)) fail('not_found', `no installed pack has the id ${id}`);
+    return {};
+  },
+  trust_list: () => state.keys,
+  trust_add: ({ public_key, name }) => {
+    if (!/^qalam-public-key ed25519 \S+$/.test(String(public_key).trim())) fail('bad_request', 'this is not a Qalam public key');
+    const key = { key_id: 'ed25519:0123456789abcdef', name: name ?? null, added_at: new Date().toISOString() };
+    state.keys = [...state.keys.filter((k) => k.key_id !== key.key_id), key];
+    return key;
+  },
+};
+
+function lessonPage(packId, file) {
+  const ar = file.includes('.ar.');
+  const [, lessonId] = /lessons\/([^.]+)\./.exec(file) ?? [];
+  const p = PACKS.find((x) => x.id === packId);
+  const lesson = p?.lessons.find((l) => l.id === lessonId);
+  const title = lesson ? lesson.title[ar ? 'ar' : 'en'] ?? lesson.title.en : lessonId;
+  const body = ar ? 'نعدّ الأشياء من حولنا: واحد، اثنان، ثلاثة.' : 'We count the things around us: one, two, three.';
+  return `<!doctype html><html lang="${ar ? 'ar' : 'en'}" dir="${ar ? 'rtl' : 'ltr'}"><meta charset="utf-8"><title>${title}</title><body style="font-family:sans-serif;padding:1rem"><h1>${title}</h1><p>${body}</p></body></html>`;
+}
+
+const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.woff2': 'font/woff2', '.txt': 'text/plain; charset=utf-8', '.svg': 'image/svg+xml' };
+
+createServer(async (req, res) => {
+  const url = new URL(req.url ?? '/', 'http://x');
+  try {
+    if (url.pathname.startsWith('/api/') && req.method === 'POST') {
+      const name = url.pathname.slice(5);
+      let raw = '';
+      for await (const chunk of req) raw += chunk;
+      const fn = commands[name];
+      if (!fn) fail('bad_request', `unknown command ${name}`);
+      const out = fn(raw ? JSON.parse(raw) : {});
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(out));
+      return;
+    }
+    if (url.pathname.startsWith('/content/')) {
+      const [packId, ...rest] = url.pathname.slice(9).split('/').map(decodeURIComponent);
+      const file = rest.join('/');
+      res.setHeader('Content-Security-Policy', "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'");
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      if (/\.(html|md)$/.test(file)) {
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(lessonPage(packId, file));
+      } else {
+        res.writeHead(404).end('no media in the mock');
+      }
+      return;
+    }
+    let path = normalize(join(uiDir, decodeURIComponent(url.pathname)));
+    if (!path.startsWith(uiDir)) throw Object.assign(new Error('outside'), { status: 403 });
+    const s = await stat(path).catch(() => null);
+    if (!s || s.isDirectory()) path = join(uiDir, 'index.html');
+    res.writeHead(200, { 'Content-Type': MIME[extname(path)] ?? 'application/octet-stream' }).end(await readFile(path));
+  } catch (err) {
+    if (err.api) {
+      res.writeHead(err.api.code === 'not_found' ? 404 : 400, { 'Content-Type': 'application/json' }).end(JSON.stringify(err.api));
+    } else {
+      res.writeHead(err.status ?? 500).end(String(err.message));
+    }
+  }
+}).listen(port, '127.0.0.1', () => console.log(`mock Qalam at http://127.0.0.1:${port}/ (ui: ${uiDir})`));
