@@ -51,10 +51,28 @@ pub struct PackReader<R: Read + Seek> {
     pub(crate) buf: Vec<u8>,
 }
 
-/// Opens the pack at `path` with a buffered file reader.
+/// Opens the pack at `path` with a buffered file reader. A missing or
+/// forbidden file is a local error; any other failure to open it (device
+/// gone) is a source error.
 pub fn open_file(path: &Path, limits: &Limits) -> Result<PackReader<BufReader<File>>, PackError> {
-    let file = File::open(path).map_err(PackError::SourceIo)?;
+    let file = File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
+            PackError::local(path, e)
+        }
+        _ => PackError::SourceIo(e),
+    })?;
     PackReader::open(BufReader::with_capacity(64 * 1024, file), limits)
+}
+
+impl<R: Read + Seek> std::fmt::Debug for PackReader<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PackReader")
+            .field("id", &self.manifest.id)
+            .field("version", &self.manifest.version)
+            .field("files", &self.plan.len())
+            .field("signature", &self.signature)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<R: Read + Seek> PackReader<R> {

@@ -208,10 +208,13 @@ fn open_file_reads_a_pack_from_disk() {
     std::fs::write(&path, Fixture::new().bytes()).unwrap();
     let mut r = qalam_pack::open_file(&path, &Limits::default()).unwrap();
     r.verify_all(&mut |_| {}).unwrap();
-    let err = qalam_pack::open_file(&tmp.path().join("missing.qpack"), &Limits::default())
-        .err()
-        .unwrap();
-    assert!(err.is_source_io());
+    let err =
+        qalam_pack::open_file(&tmp.path().join("missing.qpack"), &Limits::default()).unwrap_err();
+    assert!(
+        matches!(err, qalam_pack::PackError::LocalIo { .. }),
+        "{err:?}"
+    );
+    assert!(!err.is_source_io());
 }
 
 #[test]
@@ -238,4 +241,51 @@ fn a_pack_with_thousands_of_files_opens_and_extracts() {
         .unwrap();
     assert_eq!(stats.files_written, f.files.len() as u64);
     assert_eq!(files_under(&dest).len(), f.files.len());
+}
+
+/// Reads fail everywhere except the first and the last `keep` bytes, like
+/// a stick whose middle cannot be read.
+struct MiddleFails {
+    inner: Cursor<Vec<u8>>,
+    keep: u64,
+}
+
+impl Read for MiddleFails {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let pos = self.inner.position();
+        let len = self.inner.get_ref().len() as u64;
+        if pos >= self.keep && pos < len - self.keep {
+            return Err(io::Error::from_raw_os_error(5));
+        }
+        let room = if pos < self.keep {
+            self.keep - pos
+        } else {
+            len - pos
+        };
+        let n = buf.len().min(room as usize);
+        self.inner.read(&mut buf[..n])
+    }
+}
+
+impl Seek for MiddleFails {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        self.inner.seek(pos)
+    }
+}
+
+#[test]
+fn opening_reads_only_the_manifest_and_the_end_of_the_zip() {
+    let mut f = many_files();
+    f.add_file(
+        "media/big.png",
+        &(0..400_000u32).map(|i| (i % 251) as u8).collect::<Vec<_>>(),
+    );
+    let source = MiddleFails {
+        inner: Cursor::new(f.bytes()),
+        keep: 8 * 1024,
+    };
+    let mut r = PackReader::open(source, &Limits::default()).unwrap();
+    assert_eq!(r.manifest(), &f.manifest);
+    let err = r.verify_all(&mut |_| {}).unwrap_err();
+    assert!(err.is_source_io(), "{err:?}");
 }

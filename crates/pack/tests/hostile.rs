@@ -748,3 +748,38 @@ fn a_pack_needing_too_many_folders_is_refused_before_extracting() {
         "{err:?}"
     );
 }
+
+#[test]
+fn a_content_entry_whose_local_header_disagrees_is_refused_when_read() {
+    let mut bytes = Fixture::new().bytes();
+    // The last local header is media/dots.png; change its method there only.
+    let at = bytes
+        .windows(4)
+        .enumerate()
+        .filter(|(_, w)| *w == b"PK\x03\x04")
+        .map(|(i, _)| i)
+        .next_back()
+        .unwrap();
+    bytes[at + 8] = 8;
+    let mut r = open(bytes.clone()).unwrap();
+    let err = r.verify_all(&mut |_| {}).unwrap_err();
+    assert!(matches!(err, PackError::Inconsistent { .. }), "{err:?}");
+    let err = refuse(bytes);
+    assert!(matches!(err, PackError::Inconsistent { .. }), "{err:?}");
+}
+
+#[test]
+fn a_local_extra_field_reaching_into_the_next_entry_is_refused() {
+    let mut bytes = Fixture::new().bytes();
+    // Second local header (the first lesson): claim a 60,000-byte extra field.
+    let at = bytes
+        .windows(4)
+        .enumerate()
+        .filter(|(_, w)| *w == b"PK\x03\x04")
+        .map(|(i, _)| i)
+        .nth(1)
+        .unwrap();
+    bytes[at + 28..at + 30].copy_from_slice(&60_000u16.to_le_bytes());
+    let err = refuse(bytes);
+    assert!(matches!(err, PackError::Inconsistent { .. }), "{err:?}");
+}

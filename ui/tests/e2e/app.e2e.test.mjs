@@ -14,7 +14,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -95,7 +95,8 @@ async function api(base, name, args = {}) {
 async function startServer(tag) {
   const work = mkdtempSync(join(tmpdir(), `qalam-e2e-${tag}-`));
   const data = join(work, 'data');
-  const usb = join(work, 'usb', 'QALAM-STICK');
+  // The fake stick: --usb-root points at it and the packs lie on its top level.
+  const usb = join(work, 'QALAM-STICK');
   mkdirSync(data, { recursive: true });
   mkdirSync(usb, { recursive: true });
   const port = await freePort();
@@ -114,7 +115,7 @@ async function startServer(tag) {
       assert.equal(trust.status, 0, `qalam trust add failed: ${trust.stderr || trust.stdout}`);
     }
     const help = spawnSync(QALAM_BIN, ['serve', '--help'], { encoding: 'utf8' });
-    const args = ['--data', data, 'serve', '--listen', `127.0.0.1:${port}`, '--ui-dir', DIST, '--usb-root', join(work, 'usb')];
+    const args = ['--data', data, 'serve', '--listen', `127.0.0.1:${port}`, '--ui-dir', DIST, '--usb-root', usb];
     // Keep the laptop's own mounts (if any) out of the test.
     if (/--no-system-mounts/.test(help.stdout)) args.push('--no-system-mounts');
     log.write(`$ qalam ${args.join(' ')}\n`);
@@ -167,8 +168,13 @@ async function openBrowser(tag, viewport = { width: 1366, height: 768 }) {
       if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
     });
     page.on('requestfailed', (req) => {
-      // Media elements cancel their own range requests; that is not a failure.
-      if (!/\.(mp4|webm|mp3|ogg|oga|opus|m4a)$/.test(req.url())) problems.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`);
+      // ERR_ABORTED is a request the page itself dropped (a reload, a media
+      // element cancelling its range request), not a failure of the server.
+      const error = req.failure()?.errorText ?? '';
+      if (!/ERR_ABORTED/.test(error)) problems.push(`requestfailed: ${req.url()} ${error}`);
+    });
+    page.on('response', (res) => {
+      if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
     });
   };
   context.on('page', watch);
@@ -352,6 +358,25 @@ async function journey(lang) {
     const keys = await api(server.base, 'trust_list');
     await page.waitForFunction((n) => document.querySelectorAll('table.keys tbody tr').length === n || n === 0, keys.length);
     await assertNamedControls(page, 'settings');
+    if (lang === 'en') {
+      // A facilitator pastes a key: nonsense is refused with the device's
+      // message, the publisher's real .pub text is accepted.
+      await page.locator('#trust-key').fill('not a key');
+      await page.locator('.trust-form button[type=submit]').click();
+      await page.locator('.trust-form [role=alert]').waitFor();
+      // That refusal was asked for: drop its 4xx from the problems list.
+      const expected = (p) => /api\/trust_add/.test(p) || /Failed to load resource: .* 4\d\d/.test(p);
+      browser.problems.splice(0, browser.problems.length, ...browser.problems.filter((p) => !expected(p)));
+      const pubText = MOCK ? 'qalam-public-key ed25519 AAAA' : readFileSync(samplePubkey(), 'utf8').trim();
+      await page.locator('#trust-key').fill(pubText);
+      await page.locator('#trust-name').fill('Qalam sample publisher');
+      await page.locator('.trust-form button[type=submit]').click();
+      await page.locator('.trust-form .notice-success').waitFor();
+      const added = clean(await page.locator('.trust-form .notice-success').innerText());
+      const after = await api(server.base, 'trust_list');
+      assert.ok(after.some((k) => added.includes(k.key_id)), `success names the key: ${added}`);
+      await page.waitForFunction(() => document.querySelector('table.keys')?.textContent?.includes('Qalam sample publisher'));
+    }
     await shot(page, `${lang}-08-settings`);
 
     if (lang === 'ar') {
