@@ -12,13 +12,22 @@ use tauri::http::{Request, Response, StatusCode, header};
 const MAX_CHUNK: u64 = 4 * 1024 * 1024;
 
 pub fn respond(device: &Device, request: &Request<Vec<u8>>) -> Response<Vec<u8>> {
-    let path = percent_encoding::percent_decode_str(request.uri().path()).decode_utf8_lossy().into_owned();
+    let path = percent_encoding::percent_decode_str(request.uri().path())
+        .decode_utf8_lossy()
+        .into_owned();
     let Some((pack, file)) = path.trim_start_matches('/').split_once('/') else {
         return plain(StatusCode::NOT_FOUND, "not found");
     };
-    let range = request.headers().get(header::RANGE).and_then(|v| v.to_str().ok());
+    let range = request
+        .headers()
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok());
     match content::resolve(device, pack, file) {
-        Ok(Content::Rendered { body, mime }) => with_headers(Response::builder().header(header::CONTENT_TYPE, mime), body, StatusCode::OK),
+        Ok(Content::Rendered { body, mime }) => with_headers(
+            Response::builder().header(header::CONTENT_TYPE, mime),
+            body,
+            StatusCode::OK,
+        ),
         Ok(Content::File { path, mime }) => file_response(&path, &mime, range),
         Err(err) => plain(StatusCode::NOT_FOUND, &err.to_string()),
     }
@@ -46,7 +55,10 @@ fn file_response(path: &std::path::Path, mime: &str, range: Option<&str>) -> Res
     };
     let end = end.min(start + MAX_CHUNK - 1);
     let mut body = vec![0; (end - start + 1) as usize];
-    match file.seek(SeekFrom::Start(start)).and_then(|_| file.read_exact(&mut body)) {
+    match file
+        .seek(SeekFrom::Start(start))
+        .and_then(|_| file.read_exact(&mut body))
+    {
         Ok(()) => with_headers(
             builder.header(header::CONTENT_RANGE, format!("bytes {start}-{end}/{len}")),
             body,
@@ -56,7 +68,11 @@ fn file_response(path: &std::path::Path, mime: &str, range: Option<&str>) -> Res
     }
 }
 
-fn with_headers(builder: tauri::http::response::Builder, body: Vec<u8>, status: StatusCode) -> Response<Vec<u8>> {
+fn with_headers(
+    builder: tauri::http::response::Builder,
+    body: Vec<u8>,
+    status: StatusCode,
+) -> Response<Vec<u8>> {
     builder
         .status(status)
         .header(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY)
@@ -67,5 +83,9 @@ fn with_headers(builder: tauri::http::response::Builder, body: Vec<u8>, status: 
 }
 
 fn plain(status: StatusCode, message: &str) -> Response<Vec<u8>> {
-    with_headers(Response::builder().header(header::CONTENT_TYPE, "text/plain; charset=utf-8"), message.as_bytes().to_vec(), status)
+    with_headers(
+        Response::builder().header(header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+        message.as_bytes().to_vec(),
+        status,
+    )
 }

@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser, Debug)]
-#[command(name = "qalam", version, about = "Qalam: offline learning for study centres")]
+#[command(
+    name = "qalam",
+    version,
+    about = "Qalam: offline learning for study centres"
+)]
 pub struct Args {
     /// Data folder of this device [default: $QALAM_DATA or ~/.local/share/qalam]
     #[arg(long, global = true, value_name = "DIR")]

@@ -2,6 +2,9 @@
 //! folders. Each module covers one group of commands; `fixtures` builds the
 //! authoring folders and keys they share.
 
+// Test helpers outside #[test] functions may unwrap: a failure is the test failing.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod fixtures;
 
 mod keys_and_build {
@@ -12,7 +15,11 @@ mod keys_and_build {
     fn keygen_writes_a_secret_and_a_public_key_and_never_overwrites() {
         let t = Tmp::new();
         let key = t.path("publisher.key");
-        qalam(&t).args(["pack", "keygen", "--out"]).arg(&key).assert().success();
+        qalam(&t)
+            .args(["pack", "keygen", "--out"])
+            .arg(&key)
+            .assert()
+            .success();
         assert!(key.is_file() && t.path("publisher.key.pub").is_file());
         #[cfg(unix)]
         {
@@ -21,7 +28,11 @@ mod keys_and_build {
             assert_eq!(mode & 0o077, 0, "secret key must not be readable by others");
         }
         let before = std::fs::read(&key).unwrap();
-        let out = qalam(&t).args(["pack", "keygen", "--out"]).arg(&key).assert().failure();
+        let out = qalam(&t)
+            .args(["pack", "keygen", "--out"])
+            .arg(&key)
+            .assert()
+            .failure();
         assert_one_line_error(&out.get_output().stderr);
         assert_eq!(std::fs::read(&key).unwrap(), before);
     }
@@ -30,8 +41,17 @@ mod keys_and_build {
     fn a_built_signed_pack_verifies_and_names_its_signer() {
         let t = Tmp::new();
         let key = keygen(&t, "k");
-        let pack = build(&t, &course(&t, "org.test.course", "1.0.0"), &key, "course.qpack");
-        let out = qalam(&t).args(["pack", "verify"]).arg(&pack).assert().success();
+        let pack = build(
+            &t,
+            &course(&t, "org.test.course", "1.0.0"),
+            &key,
+            "course.qpack",
+        );
+        let out = qalam(&t)
+            .args(["pack", "verify"])
+            .arg(&pack)
+            .assert()
+            .success();
         let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
         assert!(stdout.contains("org.test.course 1.0.0"), "{stdout}");
         assert!(stdout.contains("signed by ed25519:"), "{stdout}");
@@ -41,9 +61,18 @@ mod keys_and_build {
     fn verify_refuses_a_pack_with_one_byte_changed() {
         let t = Tmp::new();
         let key = keygen(&t, "k");
-        let pack = build(&t, &course(&t, "org.test.course", "1.0.0"), &key, "course.qpack");
+        let pack = build(
+            &t,
+            &course(&t, "org.test.course", "1.0.0"),
+            &key,
+            "course.qpack",
+        );
         flip_byte_in_entry(&pack, "lessons/one.en.html");
-        let out = qalam(&t).args(["pack", "verify"]).arg(&pack).assert().failure();
+        let out = qalam(&t)
+            .args(["pack", "verify"])
+            .arg(&pack)
+            .assert()
+            .failure();
         assert_one_line_error(&out.get_output().stderr);
     }
 
@@ -52,7 +81,11 @@ mod keys_and_build {
         let t = Tmp::new();
         let bogus = t.path("holiday.qpack");
         std::fs::write(&bogus, b"MZ\x90\x00 this is an executable, not a zip").unwrap();
-        let out = qalam(&t).args(["pack", "verify"]).arg(&bogus).assert().failure();
+        let out = qalam(&t)
+            .args(["pack", "verify"])
+            .arg(&bogus)
+            .assert()
+            .failure();
         assert_one_line_error(&out.get_output().stderr);
     }
 }
@@ -65,13 +98,29 @@ mod import {
     fn an_untrusted_pack_is_refused_unless_explicitly_allowed() {
         let t = Tmp::new();
         let key = keygen(&t, "k");
-        let pack = build(&t, &course(&t, "org.test.course", "1.0.0"), &key, "course.qpack");
-        let out = qalam_data(&t).args(["pack", "import"]).arg(&pack).assert().code(1);
+        let pack = build(
+            &t,
+            &course(&t, "org.test.course", "1.0.0"),
+            &key,
+            "course.qpack",
+        );
+        let out = qalam_data(&t)
+            .args(["pack", "import"])
+            .arg(&pack)
+            .assert()
+            .code(1);
         let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
-        assert!(stdout.contains("refused") && stdout.contains("does not trust"), "{stdout}");
+        assert!(
+            stdout.contains("refused") && stdout.contains("does not trust"),
+            "{stdout}"
+        );
         assert!(list_json(&t).is_empty());
 
-        let out = qalam_data(&t).args(["pack", "import", "--allow-untrusted"]).arg(&pack).assert().success();
+        let out = qalam_data(&t)
+            .args(["pack", "import", "--allow-untrusted"])
+            .arg(&pack)
+            .assert()
+            .success();
         assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("WARNING"));
         let packs = list_json(&t);
         assert_eq!(packs.len(), 1);
@@ -83,9 +132,22 @@ mod import {
         let t = Tmp::new();
         let key = keygen(&t, "k");
         trust(&t, &key);
-        let pack = build(&t, &course(&t, "org.test.course", "1.0.0"), &key, "course.qpack");
-        qalam_data(&t).args(["pack", "import"]).arg(&pack).assert().success();
-        let again = qalam_data(&t).args(["pack", "import"]).arg(&pack).assert().success();
+        let pack = build(
+            &t,
+            &course(&t, "org.test.course", "1.0.0"),
+            &key,
+            "course.qpack",
+        );
+        qalam_data(&t)
+            .args(["pack", "import"])
+            .arg(&pack)
+            .assert()
+            .success();
+        let again = qalam_data(&t)
+            .args(["pack", "import"])
+            .arg(&pack)
+            .assert()
+            .success();
         assert!(String::from_utf8_lossy(&again.get_output().stdout).contains("unchanged"));
 
         let packs = list_json(&t);
@@ -93,8 +155,12 @@ mod import {
         assert_eq!(packs[0]["id"], "org.test.course");
         assert_eq!(packs[0]["trusted"], true);
         assert_eq!(packs[0]["lesson_count"], 2);
-        let arabic = qalam_data(&t).args(["pack", "list", "--json", "--lang", "ar"]).assert().success();
-        let arabic: serde_json::Value = serde_json::from_slice(&arabic.get_output().stdout).unwrap();
+        let arabic = qalam_data(&t)
+            .args(["pack", "list", "--json", "--lang", "ar"])
+            .assert()
+            .success();
+        let arabic: serde_json::Value =
+            serde_json::from_slice(&arabic.get_output().stdout).unwrap();
         assert_eq!(arabic[0]["title"]["text"], "دورة تجريبية");
         assert_eq!(arabic[0]["title"]["dir"], "rtl");
     }
@@ -106,15 +172,37 @@ mod import {
         trust(&t, &key);
         let stick = t.path("stick");
         std::fs::create_dir_all(&stick).unwrap();
-        build(&t, &course(&t, "org.test.a", "1.0.0"), &key, "stick/a.qpack");
-        let bad = build(&t, &course(&t, "org.test.b", "1.0.0"), &key, "stick/b.qpack");
+        build(
+            &t,
+            &course(&t, "org.test.a", "1.0.0"),
+            &key,
+            "stick/a.qpack",
+        );
+        let bad = build(
+            &t,
+            &course(&t, "org.test.b", "1.0.0"),
+            &key,
+            "stick/b.qpack",
+        );
         flip_byte_in_entry(&bad, "lessons/two.en.html");
-        build(&t, &course(&t, "org.test.c", "1.0.0"), &key, "stick/c.qpack");
+        build(
+            &t,
+            &course(&t, "org.test.c", "1.0.0"),
+            &key,
+            "stick/c.qpack",
+        );
 
-        let out = qalam_data(&t).args(["pack", "import"]).arg(&stick).assert().code(1);
+        let out = qalam_data(&t)
+            .args(["pack", "import"])
+            .arg(&stick)
+            .assert()
+            .code(1);
         let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
         assert!(stdout.contains("2 imported, 1 failed"), "{stdout}");
-        let ids: Vec<String> = list_json(&t).iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
+        let ids: Vec<String> = list_json(&t)
+            .iter()
+            .map(|p| p["id"].as_str().unwrap().to_string())
+            .collect();
         assert_eq!(ids, ["org.test.a", "org.test.c"]);
         assert_dir_empty(&t.path("data/staging"));
         assert_eq!(std::fs::read_dir(t.path("data/packs")).unwrap().count(), 2);
@@ -125,15 +213,42 @@ mod import {
         let t = Tmp::new();
         let key = keygen(&t, "k");
         trust(&t, &key);
-        let v1 = build(&t, &course(&t, "org.test.course", "1.0.0"), &key, "v1.qpack");
-        let v2 = build(&t, &course(&t, "org.test.course", "1.1.0"), &key, "v2.qpack");
-        qalam_data(&t).args(["pack", "import"]).arg(&v1).assert().success();
-        let out = qalam_data(&t).args(["pack", "import"]).arg(&v2).assert().success();
+        let v1 = build(
+            &t,
+            &course(&t, "org.test.course", "1.0.0"),
+            &key,
+            "v1.qpack",
+        );
+        let v2 = build(
+            &t,
+            &course(&t, "org.test.course", "1.1.0"),
+            &key,
+            "v2.qpack",
+        );
+        qalam_data(&t)
+            .args(["pack", "import"])
+            .arg(&v1)
+            .assert()
+            .success();
+        let out = qalam_data(&t)
+            .args(["pack", "import"])
+            .arg(&v2)
+            .assert()
+            .success();
         assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("updated"));
         assert_eq!(list_json(&t)[0]["version"], "1.1.0");
-        assert_eq!(std::fs::read_dir(t.path("data/packs/org.test.course")).unwrap().count(), 1);
+        assert_eq!(
+            std::fs::read_dir(t.path("data/packs/org.test.course"))
+                .unwrap()
+                .count(),
+            1
+        );
 
-        let out = qalam_data(&t).args(["pack", "import"]).arg(&v1).assert().code(1);
+        let out = qalam_data(&t)
+            .args(["pack", "import"])
+            .arg(&v1)
+            .assert()
+            .code(1);
         assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("newer"));
         assert_eq!(list_json(&t)[0]["version"], "1.1.0");
     }
@@ -143,7 +258,12 @@ mod import {
         let t = Tmp::new();
         let key = keygen(&t, "k");
         trust(&t, &key);
-        let pack = build(&t, &course(&t, "org.test.course", "1.0.0"), &key, "course.qpack");
+        let pack = build(
+            &t,
+            &course(&t, "org.test.course", "1.0.0"),
+            &key,
+            "course.qpack",
+        );
         let out = qalam_data(&t)
             .args(["--reserve-mb", "999999999", "pack", "import"])
             .arg(&pack)
@@ -158,8 +278,13 @@ mod import {
     #[test]
     fn a_missing_path_gets_a_clear_refusal() {
         let t = Tmp::new();
-        let out = qalam_data(&t).args(["pack", "import", "/no/such/stick"]).assert().code(1);
-        assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("no such file or folder"));
+        let out = qalam_data(&t)
+            .args(["pack", "import", "/no/such/stick"])
+            .assert()
+            .code(1);
+        assert!(
+            String::from_utf8_lossy(&out.get_output().stdout).contains("no such file or folder")
+        );
     }
 
     #[test]
@@ -167,12 +292,27 @@ mod import {
         let t = Tmp::new();
         let key = keygen(&t, "k");
         trust(&t, &key);
-        let pack = build(&t, &course(&t, "org.test.course", "1.0.0"), &key, "course.qpack");
-        qalam_data(&t).args(["pack", "import"]).arg(&pack).assert().success();
-        qalam_data(&t).args(["pack", "remove", "org.test.course"]).assert().success();
+        let pack = build(
+            &t,
+            &course(&t, "org.test.course", "1.0.0"),
+            &key,
+            "course.qpack",
+        );
+        qalam_data(&t)
+            .args(["pack", "import"])
+            .arg(&pack)
+            .assert()
+            .success();
+        qalam_data(&t)
+            .args(["pack", "remove", "org.test.course"])
+            .assert()
+            .success();
         assert!(list_json(&t).is_empty());
         assert_dir_empty(&t.path("data/packs"));
-        let out = qalam_data(&t).args(["pack", "remove", "org.test.course"]).assert().failure();
+        let out = qalam_data(&t)
+            .args(["pack", "remove", "org.test.course"])
+            .assert()
+            .failure();
         assert_one_line_error(&out.get_output().stderr);
     }
 
@@ -181,26 +321,59 @@ mod import {
         let t = Tmp::new();
         let key = keygen(&t, "k");
         trust(&t, &key);
-        let pack = build(&t, &course(&t, "org.test.course", "1.0.0"), &key, "course.qpack");
-        qalam_data(&t).args(["pack", "import"]).arg(&pack).assert().success();
+        let pack = build(
+            &t,
+            &course(&t, "org.test.course", "1.0.0"),
+            &key,
+            "course.qpack",
+        );
+        qalam_data(&t)
+            .args(["pack", "import"])
+            .arg(&pack)
+            .assert()
+            .success();
         let stick = t.path("stick");
         std::fs::create_dir_all(&stick).unwrap();
-        qalam_data(&t).args(["pack", "export", "org.test.course", "--to"]).arg(&stick).assert().success();
+        qalam_data(&t)
+            .args(["pack", "export", "org.test.course", "--to"])
+            .arg(&stick)
+            .assert()
+            .success();
         let exported = stick.join("org.test.course-1.0.0.qpack");
-        let out = qalam(&t).args(["pack", "verify"]).arg(&exported).assert().success();
+        let out = qalam(&t)
+            .args(["pack", "verify"])
+            .arg(&exported)
+            .assert()
+            .success();
         let key_id = trust_list(&t)[0]["key_id"].as_str().unwrap().to_string();
         assert!(String::from_utf8_lossy(&out.get_output().stdout).contains(&key_id));
 
         let other = t.path("other-centre");
-        qalam(&t).arg("--data").arg(&other).args(["trust", "add"]).arg(key.with_extension("key.pub")).assert().success();
-        qalam(&t).arg("--data").arg(&other).args(["pack", "import"]).arg(&exported).assert().success();
+        qalam(&t)
+            .arg("--data")
+            .arg(&other)
+            .args(["trust", "add"])
+            .arg(key.with_extension("key.pub"))
+            .assert()
+            .success();
+        qalam(&t)
+            .arg("--data")
+            .arg(&other)
+            .args(["pack", "import"])
+            .arg(&exported)
+            .assert()
+            .success();
     }
 
     #[test]
     fn trust_add_refuses_a_file_that_is_not_a_public_key() {
         let t = Tmp::new();
         let key = keygen(&t, "k");
-        let out = qalam_data(&t).args(["trust", "add"]).arg(&key).assert().failure();
+        let out = qalam_data(&t)
+            .args(["trust", "add"])
+            .arg(&key)
+            .assert()
+            .failure();
         assert_one_line_error(&out.get_output().stderr);
         assert!(trust_list(&t).is_empty());
     }
@@ -215,8 +388,17 @@ mod crash_safety {
         let t = Tmp::new();
         let key = keygen(&t, "k");
         trust(&t, &key);
-        let pack = build(&t, &course(&t, "org.test.course", "1.0.0"), &key, "course.qpack");
-        qalam_data(&t).args(["pack", "import"]).arg(&pack).assert().success();
+        let pack = build(
+            &t,
+            &course(&t, "org.test.course", "1.0.0"),
+            &key,
+            "course.qpack",
+        );
+        qalam_data(&t)
+            .args(["pack", "import"])
+            .arg(&pack)
+            .assert()
+            .success();
         // A renamed-but-never-committed install and a half-emptied trash.
         std::fs::create_dir_all(t.path("data/packs/org.test.course/9.9.9-deadbeef")).unwrap();
         std::fs::create_dir_all(t.path("data/packs/org.ghost/1.0.0-cafe")).unwrap();
@@ -233,9 +415,23 @@ mod crash_safety {
         let t = Tmp::new();
         let key = keygen(&t, "k");
         trust(&t, &key);
-        let v1 = build(&t, &big_course(&t, "org.test.big", "1.0.0", 40), &key, "v1.qpack");
-        let v2 = build(&t, &big_course(&t, "org.test.big", "2.0.0", 40), &key, "v2.qpack");
-        qalam_data(&t).args(["pack", "import"]).arg(&v1).assert().success();
+        let v1 = build(
+            &t,
+            &big_course(&t, "org.test.big", "1.0.0", 40),
+            &key,
+            "v1.qpack",
+        );
+        let v2 = build(
+            &t,
+            &big_course(&t, "org.test.big", "2.0.0", 40),
+            &key,
+            "v2.qpack",
+        );
+        qalam_data(&t)
+            .args(["pack", "import"])
+            .arg(&v1)
+            .assert()
+            .success();
         for trial in 0..8u64 {
             let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("qalam"))
                 .arg("--data")
@@ -253,16 +449,35 @@ mod crash_safety {
             let packs = list_json(&t);
             assert_eq!(packs.len(), 1, "trial {trial}");
             let version = packs[0]["version"].as_str().unwrap().to_string();
-            assert!(version == "1.0.0" || version == "2.0.0", "trial {trial}: {version}");
-            let installs = std::fs::read_dir(t.path("data/packs/org.test.big")).unwrap().count();
-            assert_eq!(installs, 1, "trial {trial}: exactly one install folder after start-up");
+            assert!(
+                version == "1.0.0" || version == "2.0.0",
+                "trial {trial}: {version}"
+            );
+            let installs = std::fs::read_dir(t.path("data/packs/org.test.big"))
+                .unwrap()
+                .count();
+            assert_eq!(
+                installs, 1,
+                "trial {trial}: exactly one install folder after start-up"
+            );
             if version == "2.0.0" {
                 // Go back to v1 for the next trial.
-                qalam_data(&t).args(["pack", "remove", "org.test.big"]).assert().success();
-                qalam_data(&t).args(["pack", "import"]).arg(&v1).assert().success();
+                qalam_data(&t)
+                    .args(["pack", "remove", "org.test.big"])
+                    .assert()
+                    .success();
+                qalam_data(&t)
+                    .args(["pack", "import"])
+                    .arg(&v1)
+                    .assert()
+                    .success();
             }
         }
-        qalam_data(&t).args(["pack", "import"]).arg(&v2).assert().success();
+        qalam_data(&t)
+            .args(["pack", "import"])
+            .arg(&v2)
+            .assert()
+            .success();
         assert_eq!(list_json(&t)[0]["version"], "2.0.0");
     }
 }

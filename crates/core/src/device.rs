@@ -73,6 +73,8 @@ impl Device {
     /// a half-applied change (transactions roll back), so a poisoned lock is
     /// still safe to use.
     pub fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

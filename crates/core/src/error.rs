@@ -25,7 +25,9 @@ pub enum CoreError {
     #[error("{0}")]
     Pack(#[from] PackError),
 
-    #[error("this data folder was written by a newer Qalam (schema {found}, this build knows {supported}); update Qalam to open it")]
+    #[error(
+        "this data folder was written by a newer Qalam (schema {found}, this build knows {supported}); update Qalam to open it"
+    )]
     DatabaseTooNew { found: usize, supported: usize },
 
     #[error("no {what} with id `{id}`; check the id with the matching `list` command")]
@@ -34,7 +36,9 @@ pub enum CoreError {
     #[error("{0}")]
     Untrusted(String),
 
-    #[error("not enough free disk space: the pack needs {needed_mb} MB plus a reserve of {reserve_mb} MB, but only {available_mb} MB are free; remove unused packs or free space, then import again")]
+    #[error(
+        "not enough free disk space: the pack needs {needed_mb} MB plus a reserve of {reserve_mb} MB, but only {available_mb} MB are free; remove unused packs or free space, then import again"
+    )]
     DiskFull {
         needed_mb: u64,
         reserve_mb: u64,

@@ -23,7 +23,12 @@ impl Layout {
 
     /// Creates the folders that must exist before anything else runs.
     pub fn create(&self) -> Result<(), CoreError> {
-        for dir in [self.root.clone(), self.packs(), self.staging(), self.trash()] {
+        for dir in [
+            self.root.clone(),
+            self.packs(),
+            self.staging(),
+            self.trash(),
+        ] {
             std::fs::create_dir_all(&dir)
                 .map_err(|e| CoreError::io("create the data folder", &dir, e))?;
         }

@@ -64,9 +64,13 @@ pub struct Peek {
     pub error: Option<String>,
 }
 
+/// A file's size and modification time: when both match, the cached peek
+/// still describes it.
+type Stamp = (u64, Option<SystemTime>);
+
 #[derive(Default)]
 pub struct PeekCache {
-    entries: Mutex<HashMap<PathBuf, (u64, Option<SystemTime>, Peek)>>,
+    entries: Mutex<HashMap<PathBuf, (Stamp, Peek)>>,
 }
 
 impl PeekCache {
@@ -75,14 +79,13 @@ impl PeekCache {
         let size = meta.as_ref().map_or(0, |m| m.len());
         let modified = meta.and_then(|m| m.modified().ok());
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((s, m, peek)) = entries.get(path)
-            && *s == size
-            && *m == modified
+        if let Some((stamp, peek)) = entries.get(path)
+            && *stamp == (size, modified)
         {
             return (size, peek.clone());
         }
         let peek = read_peek(path, limits);
-        entries.insert(path.to_path_buf(), (size, modified, peek.clone()));
+        entries.insert(path.to_path_buf(), ((size, modified), peek.clone()));
         (size, peek)
     }
 }

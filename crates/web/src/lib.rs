@@ -30,7 +30,9 @@ struct AppState {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("could not listen on {addr}: {source}; choose another port or stop the program using it")]
+    #[error(
+        "could not listen on {addr}: {source}; choose another port or stop the program using it"
+    )]
     Bind {
         addr: SocketAddr,
         #[source]
@@ -52,10 +54,12 @@ pub fn router(device: Arc<Device>, ui_dir: Option<PathBuf>) -> Router {
     if let Some(dir) = ui_dir {
         let index = dir.join("index.html");
         let ui = ServeDir::new(dir).fallback(ServeFile::new(index));
-        app = app.fallback_service(ui).layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(APP_CSP),
-        ));
+        app = app.fallback_service(ui).layer(
+            tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(APP_CSP),
+            ),
+        );
     }
     app
 }
@@ -72,26 +76,37 @@ pub async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, ServeErro
         .map_err(|source| ServeError::Bind { addr, source })
 }
 
-async fn api(State(state): State<AppState>, Path(command): Path<String>, body: axum::body::Bytes) -> Response {
+async fn api(
+    State(state): State<AppState>,
+    Path(command): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
     let args = if body.is_empty() {
         Ok(serde_json::Value::Null)
     } else {
-        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(format!("the request body is not JSON: {e}")))
+        serde_json::from_slice(&body)
+            .map_err(|e| ApiError::bad_request(format!("the request body is not JSON: {e}")))
     };
     let result = match args {
-        Ok(args) => tokio::task::spawn_blocking(move || dispatch(&state.device, &command, args, "http"))
-            .await
-            .unwrap_or_else(|e| {
-                Err(ApiError {
-                    code: "internal".into(),
-                    message: format!("the command failed unexpectedly: {e}"),
+        Ok(args) => {
+            tokio::task::spawn_blocking(move || dispatch(&state.device, &command, args, "http"))
+                .await
+                .unwrap_or_else(|e| {
+                    Err(ApiError {
+                        code: "internal".into(),
+                        message: format!("the command failed unexpectedly: {e}"),
+                    })
                 })
-            }),
+        }
         Err(err) => Err(err),
     };
     match result {
         Ok(value) => axum::Json(value).into_response(),
-        Err(err) => (status_of(&err.code), axum::Json(serde_json::json!({"code": err.code, "message": err.message}))).into_response(),
+        Err(err) => (
+            status_of(&err.code),
+            axum::Json(serde_json::json!({"code": err.code, "message": err.message})),
+        )
+            .into_response(),
     }
 }
 
@@ -106,19 +121,35 @@ fn status_of(code: &str) -> StatusCode {
     }
 }
 
-async fn pack_content(State(state): State<AppState>, Path((pack, path)): Path<(String, String)>, request: Request) -> Response {
+async fn pack_content(
+    State(state): State<AppState>,
+    Path((pack, path)): Path<(String, String)>,
+    request: Request,
+) -> Response {
     let device = Arc::clone(&state.device);
-    let resolved = tokio::task::spawn_blocking(move || content::resolve(&device, &pack, &path)).await;
+    let resolved =
+        tokio::task::spawn_blocking(move || content::resolve(&device, &pack, &path)).await;
     let mut response = match resolved {
-        Ok(Ok(Content::Rendered { body, mime })) => ([(header::CONTENT_TYPE, mime)], body).into_response(),
+        Ok(Ok(Content::Rendered { body, mime })) => {
+            ([(header::CONTENT_TYPE, mime)], body).into_response()
+        }
         Ok(Ok(Content::File { path, mime })) => serve_file(path, &mime, request).await,
         Ok(Err(err)) => (status_of(err.code()), err.to_string()).into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     response
 }
 

@@ -1,6 +1,9 @@
 //! `qalam serve` over a real socket on 127.0.0.1: the API answers like the
 //! core does, pack content is served sandboxed, and hostile paths are refused.
 
+// Test helpers outside #[test] functions may unwrap: a failure is the test failing.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -40,7 +43,10 @@ title = { en = "One" }
 content = { en = "lessons/one.en.html", ar = "lessons/one.ar.html" }
 "#,
     );
-    write(&src.join("lessons/one.en.html"), "<h1>Hello</h1><script>fetch('/api/list_packs')</script>");
+    write(
+        &src.join("lessons/one.en.html"),
+        "<h1>Hello</h1><script>fetch('/api/list_packs')</script>",
+    );
     write(&src.join("lessons/one.ar.html"), "<h1>مرحبا</h1>");
     write(&src.join("media/clip.txt"), &"0123456789".repeat(1000));
     let key = qalam_pack::generate_keypair().unwrap();
@@ -48,18 +54,30 @@ content = { en = "lessons/one.en.html", ar = "lessons/one.ar.html" }
     qalam_pack::build_pack(&src, &pack, Some(&key)).unwrap();
 
     let ui = dir.path().join("ui");
-    write(&ui.join("index.html"), "<!doctype html><title>Qalam</title>");
-    let settings = Settings { scan_system_mounts: false, ..Settings::default() };
+    write(
+        &ui.join("index.html"),
+        "<!doctype html><title>Qalam</title>",
+    );
+    let settings = Settings {
+        scan_system_mounts: false,
+        ..Settings::default()
+    };
     let device = Arc::new(Device::open(&dir.path().join("data"), settings).unwrap());
     qalam_core::api::trust_add(&device, &key.public_key().to_file_string(), None).unwrap();
     qalam_core::packs::install::install_file(&device, &pack, false, &mut |_, _| {}).unwrap();
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let listener = runtime.block_on(qalam_web::bind("127.0.0.1:0".parse().unwrap())).unwrap();
+    let listener = runtime
+        .block_on(qalam_web::bind("127.0.0.1:0".parse().unwrap()))
+        .unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let app = qalam_web::router(device, Some(PathBuf::from(&ui)));
     runtime.spawn(qalam_web::serve(listener, app));
-    Server { base, _dir: dir, _runtime: runtime }
+    Server {
+        base,
+        _dir: dir,
+        _runtime: runtime,
+    }
 }
 
 fn post(server: &Server, command: &str, body: serde_json::Value) -> reqwest::blocking::Response {
@@ -73,14 +91,29 @@ fn post(server: &Server, command: &str, body: serde_json::Value) -> reqwest::blo
 #[test]
 fn api_commands_answer_with_json_and_errors_with_code_and_message() {
     let server = start();
-    let packs: serde_json::Value = post(&server, "list_packs", serde_json::json!({"lang": "ar"})).json().unwrap();
+    let packs: serde_json::Value = post(&server, "list_packs", serde_json::json!({"lang": "ar"}))
+        .json()
+        .unwrap();
     assert_eq!(packs[0]["title"]["text"], "اختبار الويب");
     assert_eq!(packs[0]["title"]["dir"], "rtl");
 
-    let detail: serde_json::Value = post(&server, "get_pack", serde_json::json!({"lang": "en", "id": "org.test.web"})).json().unwrap();
-    assert_eq!(detail["lessons"][0]["content_path"], "org.test.web/lessons/one.en.html");
+    let detail: serde_json::Value = post(
+        &server,
+        "get_pack",
+        serde_json::json!({"lang": "en", "id": "org.test.web"}),
+    )
+    .json()
+    .unwrap();
+    assert_eq!(
+        detail["lessons"][0]["content_path"],
+        "org.test.web/lessons/one.en.html"
+    );
 
-    let missing = post(&server, "get_pack", serde_json::json!({"lang": "en", "id": "nope"}));
+    let missing = post(
+        &server,
+        "get_pack",
+        serde_json::json!({"lang": "en", "id": "nope"}),
+    );
     assert_eq!(missing.status(), 404);
     let error: serde_json::Value = missing.json().unwrap();
     assert_eq!(error["code"], "not_found");
@@ -95,20 +128,38 @@ fn api_commands_answer_with_json_and_errors_with_code_and_message() {
 #[test]
 fn pack_content_is_served_sandboxed_with_no_scripts() {
     let server = start();
-    let response = reqwest::blocking::get(format!("{}/content/org.test.web/lessons/one.en.html", server.base)).unwrap();
+    let response = reqwest::blocking::get(format!(
+        "{}/content/org.test.web/lessons/one.en.html",
+        server.base
+    ))
+    .unwrap();
     assert_eq!(response.status(), 200);
-    let csp = response.headers()["content-security-policy"].to_str().unwrap().to_string();
-    assert!(csp.starts_with("sandbox;") && csp.contains("default-src 'none'"), "{csp}");
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.starts_with("sandbox;") && csp.contains("default-src 'none'"),
+        "{csp}"
+    );
     assert!(!csp.contains("allow-scripts"));
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
 }
 
 #[test]
 fn media_supports_range_requests_for_seeking() {
     let server = start();
     let response = reqwest::blocking::Client::new()
-        .get(format!("{}/content/org.test.web/media/clip.txt", server.base))
+        .get(format!(
+            "{}/content/org.test.web/media/clip.txt",
+            server.base
+        ))
         .header("Range", "bytes=10-19")
         .send()
         .unwrap();
@@ -136,8 +187,20 @@ fn the_ui_is_served_with_a_strict_policy_and_spa_fallback() {
     let server = start();
     let response = reqwest::blocking::get(format!("{}/some/route", server.base)).unwrap();
     assert_eq!(response.status(), 200);
-    let csp = response.headers()["content-security-policy"].to_str().unwrap().to_string();
-    assert!(csp.contains("default-src 'self'") && csp.contains("object-src 'none'"), "{csp}");
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("default-src 'self'") && csp.contains("object-src 'none'"),
+        "{csp}"
+    );
     assert!(response.text().unwrap().contains("<title>Qalam</title>"));
-    assert_eq!(reqwest::blocking::get(format!("{}/healthz", server.base)).unwrap().text().unwrap(), "ok");
+    assert_eq!(
+        reqwest::blocking::get(format!("{}/healthz", server.base))
+            .unwrap()
+            .text()
+            .unwrap(),
+        "ok"
+    );
 }

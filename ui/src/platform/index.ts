@@ -78,7 +78,7 @@ export const api = {
   appInfo: (): Promise<AppInfo> => command('app_info', {}),
   listPacks: (lang: string): Promise<PackSummary[]> => command('list_packs', { lang }),
   getPack: (lang: string, id: string): Promise<PackDetail> => command('get_pack', { lang, id }),
-  usbScan: (): Promise<UsbSource[]> => command('usb_scan', {}),
+  usbScan: (lang: string): Promise<UsbSource[]> => command('usb_scan', { lang }),
   importStart: (paths: string[], allowUntrusted: boolean): Promise<ImportJob> =>
     command('import_start', { paths, allow_untrusted: allowUntrusted }),
   importStatus: (job: number): Promise<ImportStatus> => command('import_status', { job }),

@@ -107,7 +107,7 @@ export interface Commands {
   app_info: { args: Record<string, never>; result: AppInfo };
   list_packs: { args: { lang: string }; result: PackSummary[] };
   get_pack: { args: { lang: string; id: string }; result: PackDetail };
-  usb_scan: { args: Record<string, never>; result: UsbSource[] };
+  usb_scan: { args: { lang: string }; result: UsbSource[] };
   import_start: { args: { paths: string[]; allow_untrusted: boolean }; result: ImportJob };
   import_status: { args: { job: number }; result: ImportStatus };
   pack_remove: { args: { id: string }; result: Record<string, never> };

@@ -114,7 +114,7 @@ describe('typed wrappers send exactly the arguments of docs/API.md', () => {
     ['app_info', () => api.appInfo(), {}],
     ['list_packs', () => api.listPacks('fa-AF'), { lang: 'fa-AF' }],
     ['get_pack', () => api.getPack('ar', 'org.qalam.numeracy'), { lang: 'ar', id: 'org.qalam.numeracy' }],
-    ['usb_scan', () => api.usbScan(), {}],
+    ['usb_scan', () => api.usbScan('ar'), { lang: 'ar' }],
     ['import_start', () => api.importStart(['/media/usb/a.qpack'], true), { paths: ['/media/usb/a.qpack'], allow_untrusted: true }],
     ['import_status', () => api.importStatus(7), { job: 7 }],
     ['pack_remove', () => api.packRemove('org.x'), { id: 'org.x' }],
@@ -159,9 +159,9 @@ describe('Tauri transport', () => {
       .mockRejectedValueOnce('{"code":"disk_full","message":"no space"}')
       .mockRejectedValueOnce('plain text failure');
     setTransport(createTauriTransport({ invoke }));
-    await expect(api.usbScan()).rejects.toMatchObject({ name: 'ApiError', code: 'untrusted' });
-    await expect(api.usbScan()).rejects.toMatchObject({ code: 'disk_full', message: 'no space' });
-    await expect(api.usbScan()).rejects.toMatchObject({ code: 'internal', message: 'plain text failure' });
+    await expect(api.usbScan('en')).rejects.toMatchObject({ name: 'ApiError', code: 'untrusted' });
+    await expect(api.usbScan('en')).rejects.toMatchObject({ code: 'disk_full', message: 'no space' });
+    await expect(api.usbScan('en')).rejects.toMatchObject({ code: 'internal', message: 'plain text failure' });
   });
 
   it('uses qalam-pack://localhost/ for content, http://qalam-pack.localhost/ on Windows', () => {

@@ -14,7 +14,10 @@ use crate::cli::{Args, Command};
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let data = DataArgs {
-        dir: args.data.clone().unwrap_or_else(qalam_core::layout::default_data_dir),
+        dir: args
+            .data
+            .clone()
+            .unwrap_or_else(qalam_core::layout::default_data_dir),
         reserve_mb: args.reserve_mb,
     };
     match args.command {

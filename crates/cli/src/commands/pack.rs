@@ -2,7 +2,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use qalam_core::packs::import::{ImportResult, ResultKind};
-use qalam_pack::{Signature, SecretKey};
+use qalam_pack::{SecretKey, Signature};
 
 use super::{DataArgs, print_json};
 use crate::cli::PackCommand;
@@ -12,7 +12,10 @@ pub fn run(command: PackCommand, data: &DataArgs) -> anyhow::Result<ExitCode> {
         PackCommand::Keygen { out } => keygen(&out),
         PackCommand::Build { src_dir, out, key } => build(&src_dir, &out, key.as_deref()),
         PackCommand::Verify { file } => verify(&file),
-        PackCommand::Import { paths, allow_untrusted } => import(data, &paths, allow_untrusted),
+        PackCommand::Import {
+            paths,
+            allow_untrusted,
+        } => import(data, &paths, allow_untrusted),
         PackCommand::List { json, lang } => list(data, json, &lang),
         PackCommand::Remove { id } => {
             qalam_core::api::pack_remove(&data.open(|_| {})?, &id)?;
@@ -27,7 +30,11 @@ fn keygen(out: &Path) -> anyhow::Result<ExitCode> {
     let secret = qalam_pack::generate_keypair()?;
     secret.write_keypair(out)?;
     let public = secret.public_key();
-    println!("wrote secret key {} (keep it private) and public key {}.pub", out.display(), out.display());
+    println!(
+        "wrote secret key {} (keep it private) and public key {}.pub",
+        out.display(),
+        out.display()
+    );
     println!("key id {}", public.key_id());
     Ok(ExitCode::SUCCESS)
 }
@@ -42,7 +49,9 @@ fn build(src_dir: &Path, out: &Path, key: Option<&Path>) -> anyhow::Result<ExitC
         out.display(),
         summary.files,
         summary.bytes,
-        summary.signer.map_or_else(|| "unsigned".to_string(), |s| format!("signed by {s}"))
+        summary
+            .signer
+            .map_or_else(|| "unsigned".to_string(), |s| format!("signed by {s}"))
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -65,10 +74,16 @@ fn verify(file: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn import(data: &DataArgs, paths: &[std::path::PathBuf], allow_untrusted: bool) -> anyhow::Result<ExitCode> {
+fn import(
+    data: &DataArgs,
+    paths: &[std::path::PathBuf],
+    allow_untrusted: bool,
+) -> anyhow::Result<ExitCode> {
     let device = data.open(|_| {})?;
     if allow_untrusted {
-        eprintln!("WARNING: --allow-untrusted installs packs whose publisher this device does not trust. Only use it for packs from a source you know.");
+        eprintln!(
+            "WARNING: --allow-untrusted installs packs whose publisher this device does not trust. Only use it for packs from a source you know."
+        );
     }
     let mut bar = crate::progress::Bar::new();
     let results = qalam_core::packs::import::import_all(&device, paths, allow_untrusted, &mut bar);
@@ -78,11 +93,18 @@ fn import(data: &DataArgs, paths: &[std::path::PathBuf], allow_untrusted: bool) 
         .filter(|r| matches!(r.outcome, ResultKind::Refused | ResultKind::Interrupted))
         .count();
     // Refusals of paths that never reached the progress loop are printed here.
-    for result in results.iter().filter(|r| r.pack_id.is_none() && !std::path::Path::new(&r.source).is_file()) {
+    for result in results
+        .iter()
+        .filter(|r| r.pack_id.is_none() && !std::path::Path::new(&r.source).is_file())
+    {
         println!("{}", result_line(result));
     }
     println!("{} imported, {failed} failed", results.len() - failed);
-    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// One summary line per pack: a mark, the outcome and the message.
@@ -108,7 +130,14 @@ fn list(data: &DataArgs, json: bool, lang: &str) -> anyhow::Result<ExitCode> {
     }
     for pack in packs {
         let trust = if pack.trusted { "" } else { "  [untrusted]" };
-        println!("{}\t{}\t{} lessons\t{}\t{}{trust}", pack.id, pack.version, pack.lesson_count, human_size(pack.size_bytes), pack.title.text);
+        println!(
+            "{}\t{}\t{} lessons\t{}\t{}{trust}",
+            pack.id,
+            pack.version,
+            pack.lesson_count,
+            human_size(pack.size_bytes),
+            pack.title.text
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -125,7 +154,11 @@ fn export(data: &DataArgs, ids: &[String], to: &Path) -> anyhow::Result<ExitCode
             }
         }
     }
-    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn human_size(bytes: u64) -> String {
@@ -136,6 +169,9 @@ fn human_size(bytes: u64) -> String {
         value /= 1024.0;
         unit += 1;
     }
-    if unit == 0 { format!("{bytes} B") } else { format!("{value:.1} {}", UNITS[unit]) }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
 }
-

@@ -12,16 +12,23 @@ pub fn run(args: ServeArgs, data: &DataArgs) -> anyhow::Result<ExitCode> {
     })?);
     let ui_dir = ui_dir(args.ui_dir);
     if ui_dir.is_none() {
-        eprintln!("warning: no built UI found; serving the API only (build it with `npm --prefix ui run build`, or pass --ui-dir)");
+        eprintln!(
+            "warning: no built UI found; serving the API only (build it with `npm --prefix ui run build`, or pass --ui-dir)"
+        );
     }
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let listener = qalam_web::bind(args.listen).await?;
         let addr = listener.local_addr()?;
         if !addr.ip().is_loopback() {
-            eprintln!("note: listening on {addr}: anyone on this network can open Qalam at this address");
+            eprintln!(
+                "note: listening on {addr}: anyone on this network can open Qalam at this address"
+            );
         }
-        println!("Qalam is serving at http://{addr}/ (data: {})", data.dir.display());
+        println!(
+            "Qalam is serving at http://{addr}/ (data: {})",
+            data.dir.display()
+        );
         qalam_web::serve(listener, qalam_web::router(device, ui_dir)).await?;
         anyhow::Ok(())
     })?;

@@ -9,10 +9,18 @@ pub fn run(command: TrustCommand, data: &DataArgs) -> anyhow::Result<ExitCode> {
     let device = data.open(|_| {})?;
     match command {
         TrustCommand::Add { key, name } => {
-            let text = std::fs::read_to_string(&key)
-                .with_context(|| format!("could not read {}; give the path of a publisher's .pub file", key.display()))?;
+            let text = std::fs::read_to_string(&key).with_context(|| {
+                format!(
+                    "could not read {}; give the path of a publisher's .pub file",
+                    key.display()
+                )
+            })?;
             let trusted = qalam_core::api::trust_add(&device, &text, name.as_deref())?;
-            println!("trusted {}{}", trusted.key_id, trusted.name.map(|n| format!(" ({n})")).unwrap_or_default());
+            println!(
+                "trusted {}{}",
+                trusted.key_id,
+                trusted.name.map(|n| format!(" ({n})")).unwrap_or_default()
+            );
         }
         TrustCommand::List { json } => {
             let keys = qalam_core::api::trust_list(&device)?;
@@ -22,7 +30,12 @@ pub fn run(command: TrustCommand, data: &DataArgs) -> anyhow::Result<ExitCode> {
                 println!("no trusted publishers; add one with `qalam trust add KEY.pub`");
             } else {
                 for key in keys {
-                    println!("{}\t{}\t{}", key.key_id, key.added_at, key.name.unwrap_or_default());
+                    println!(
+                        "{}\t{}\t{}",
+                        key.key_id,
+                        key.added_at,
+                        key.name.unwrap_or_default()
+                    );
                 }
             }
         }

@@ -66,7 +66,12 @@ pub const COMMANDS: &[&str] = &[
 ];
 
 /// Runs `command` with `args`. Blocking: call it off the async runtime.
-pub fn dispatch(device: &Arc<Device>, command: &str, args: Value, transport_hint: &str) -> Result<Value, ApiError> {
+pub fn dispatch(
+    device: &Arc<Device>,
+    command: &str,
+    args: Value,
+    transport_hint: &str,
+) -> Result<Value, ApiError> {
     match command {
         "app_info" => reply(Ok::<_, ApiError>(super::app_info(device, transport_hint))),
         "list_packs" => {
@@ -100,14 +105,21 @@ pub fn dispatch(device: &Arc<Device>, command: &str, args: Value, transport_hint
         }
         other => Err(ApiError {
             code: "not_found".into(),
-            message: format!("unknown command `{other}`; the UI and the device may be different versions"),
+            message: format!(
+                "unknown command `{other}`; the UI and the device may be different versions"
+            ),
         }),
     }
 }
 
 fn parse<T: DeserializeOwned>(args: Value) -> Result<T, ApiError> {
-    let args = if args.is_null() { Value::Object(Default::default()) } else { args };
-    serde_json::from_value(args).map_err(|e| ApiError::bad_request(format!("invalid arguments: {e}")))
+    let args = if args.is_null() {
+        Value::Object(Default::default())
+    } else {
+        args
+    };
+    serde_json::from_value(args)
+        .map_err(|e| ApiError::bad_request(format!("invalid arguments: {e}")))
 }
 
 fn reply<T: serde::Serialize, E: Into<ApiError>>(result: Result<T, E>) -> Result<Value, ApiError> {

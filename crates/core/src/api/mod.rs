@@ -33,7 +33,12 @@ pub fn list_packs(device: &Device, lang: &str) -> Result<Vec<PackSummary>, CoreE
         .iter()
         .map(|row| summary_of(row, lang))
         .collect::<Result<Vec<_>, _>>()?;
-    packs.sort_by(|a, b| a.title.text.to_lowercase().cmp(&b.title.text.to_lowercase()));
+    packs.sort_by(|a, b| {
+        a.title
+            .text
+            .to_lowercase()
+            .cmp(&b.title.text.to_lowercase())
+    });
     Ok(packs)
 }
 
@@ -42,8 +47,11 @@ pub fn get_pack(device: &Device, lang: &str, id: &str) -> Result<PackDetail, Cor
         what: "installed pack",
         id: id.to_string(),
     })?;
-    let manifest: Manifest = serde_json::from_slice(&row.manifest_json)
-        .map_err(|e| CoreError::BadRequest(format!("the stored manifest of `{id}` cannot be read ({e}); reinstall the pack")))?;
+    let manifest: Manifest = serde_json::from_slice(&row.manifest_json).map_err(|e| {
+        CoreError::BadRequest(format!(
+            "the stored manifest of `{id}` cannot be read ({e}); reinstall the pack"
+        ))
+    })?;
     let lessons = manifest
         .lessons
         .iter()
@@ -69,25 +77,42 @@ pub fn pack_remove(device: &Device, id: &str) -> Result<(), CoreError> {
 }
 
 pub fn trust_list(device: &Device) -> Result<Vec<TrustedKey>, CoreError> {
-    Ok(storage::trust::list(&device.conn())?.into_iter().map(trusted_key).collect())
+    Ok(storage::trust::list(&device.conn())?
+        .into_iter()
+        .map(trusted_key)
+        .collect())
 }
 
 /// Trusts the publisher key in `public_key_text` (the text of a `.pub` file).
-pub fn trust_add(device: &Device, public_key_text: &str, name: Option<&str>) -> Result<TrustedKey, CoreError> {
-    let key = qalam_pack::PublicKey::parse_file(public_key_text)?;
+pub fn trust_add(
+    device: &Device,
+    public_key_text: &str,
+    name: Option<&str>,
+) -> Result<TrustedKey, CoreError> {
+    let key = qalam_pack::PublicKey::parse_file(public_key_text)
+        .map_err(|e| CoreError::BadRequest(e.to_string()))?;
     let row = TrustedKeyRow {
         key_id: key.key_id(),
         public_key: key.to_base64(),
-        name: name.map(str::trim).filter(|n| !n.is_empty()).map(String::from),
+        name: name
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(String::from),
         added_at: storage::now_rfc3339(),
     };
     Ok(trusted_key(storage::trust::add(&device.conn(), &row)?))
 }
 
 /// Starts importing in the background; poll [`import_status`] for progress.
-pub fn import_start(device: &Arc<Device>, paths: Vec<PathBuf>, allow_untrusted: bool) -> Result<JobStarted, CoreError> {
+pub fn import_start(
+    device: &Arc<Device>,
+    paths: Vec<PathBuf>,
+    allow_untrusted: bool,
+) -> Result<JobStarted, CoreError> {
     if paths.is_empty() {
-        return Err(CoreError::BadRequest("nothing to import: choose at least one pack or folder".into()));
+        return Err(CoreError::BadRequest(
+            "nothing to import: choose at least one pack or folder".into(),
+        ));
     }
     let (job, mut handle) = device.jobs.create();
     let device = Arc::clone(device);
@@ -123,7 +148,10 @@ pub fn usb_scan(device: &Device, lang: &str) -> Vec<UsbSource> {
                 .map(|path| usb_pack(device, path, lang))
                 .collect();
             (!packs.is_empty()).then(|| UsbSource {
-                label: root.file_name().map_or_else(|| root.display().to_string(), |n| n.to_string_lossy().into_owned()),
+                label: root.file_name().map_or_else(
+                    || root.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                ),
                 root: root.display().to_string(),
                 packs,
             })
@@ -135,9 +163,15 @@ fn usb_pack(device: &Device, path: &Path, lang: &str) -> UsbPack {
     let (size, peek) = device.usb_cache.peek(path, &device.settings().pack_limits);
     UsbPack {
         path: path.display().to_string(),
-        file_name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        file_name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
         size_bytes: size,
-        title: peek.title.as_ref().map(|t| local_text(t, lang, &peek.languages)),
+        title: peek
+            .title
+            .as_ref()
+            .map(|t| local_text(t, lang, &peek.languages)),
         id: peek.id,
         version: peek.version,
         error: peek.error,
@@ -145,8 +179,12 @@ fn usb_pack(device: &Device, path: &Path, lang: &str) -> UsbPack {
 }
 
 fn summary_of(row: &PackRow, lang: &str) -> Result<PackSummary, CoreError> {
-    let stored: StoredSummary = serde_json::from_str(&row.summary_json)
-        .map_err(|e| CoreError::BadRequest(format!("the stored summary of `{}` cannot be read ({e}); reinstall the pack", row.id)))?;
+    let stored: StoredSummary = serde_json::from_str(&row.summary_json).map_err(|e| {
+        CoreError::BadRequest(format!(
+            "the stored summary of `{}` cannot be read ({e}); reinstall the pack",
+            row.id
+        ))
+    })?;
     let fallbacks = &stored.languages;
     Ok(PackSummary {
         id: row.id.clone(),
@@ -200,7 +238,9 @@ fn kind_name(kind: Option<LessonKind>) -> &'static str {
 pub fn local_text(map: &TextMap, lang: &str, fallbacks: &[String]) -> LocalText {
     let keys: Vec<&String> = map.keys().collect();
     let fallbacks: Vec<&String> = fallbacks.iter().collect();
-    let chosen = pick_language(lang, &keys, &fallbacks).map(str::to_string).unwrap_or_default();
+    let chosen = pick_language(lang, &keys, &fallbacks)
+        .map(str::to_string)
+        .unwrap_or_default();
     LocalText {
         text: map.get(&chosen).cloned().unwrap_or_default(),
         dir: dir_name(direction_of(&chosen)),

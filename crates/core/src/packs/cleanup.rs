@@ -23,7 +23,9 @@ pub fn after_restart(device: &Device) -> Result<(), CoreError> {
 
 fn empty_trash(trash: &Path) {
     for entry in read_dir(trash) {
-        if let Err(err) = std::fs::remove_dir_all(entry.path()).or_else(|_| std::fs::remove_file(entry.path())) {
+        if let Err(err) =
+            std::fs::remove_dir_all(entry.path()).or_else(|_| std::fs::remove_file(entry.path()))
+        {
             tracing::warn!(path = %entry.path().display(), %err, "could not empty the trash");
         }
     }
@@ -32,7 +34,9 @@ fn empty_trash(trash: &Path) {
 /// A pack folder that no row points at is either a new install whose
 /// commit never happened or an old one whose deletion never happened.
 fn remove_unreferenced_pack_dirs(device: &Device) -> Result<(), CoreError> {
-    let referenced: HashSet<String> = storage::packs::referenced_dirs(&device.conn())?.into_iter().collect();
+    let referenced: HashSet<String> = storage::packs::referenced_dirs(&device.conn())?
+        .into_iter()
+        .collect();
     let packs = device.layout().packs();
     for pack_entry in read_dir(&packs) {
         let pack_name = pack_entry.file_name().to_string_lossy().into_owned();

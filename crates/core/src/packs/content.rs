@@ -44,8 +44,14 @@ pub fn resolve(device: &Device, pack_id: &str, path: &str) -> Result<Content, Co
             mime: "text/html; charset=utf-8".into(),
         });
     }
-    let mime = mime_guess::from_path(&file).first_or_octet_stream().to_string();
-    let mime = if mime.starts_with("text/") { format!("{mime}; charset=utf-8") } else { mime };
+    let mime = mime_guess::from_path(&file)
+        .first_or_octet_stream()
+        .to_string();
+    let mime = if mime.starts_with("text/") {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime
+    };
     Ok(Content::File { path: file, mime })
 }
 
@@ -80,6 +86,24 @@ pub fn render_markdown(source: &str, lang: &str) -> String {
     });
     let mut body = String::new();
     html::push_html(&mut body, events);
+    // Raw HTML is escaped above, so these tags can only come from the
+    // renderer. `dir="auto"` lets an Arabic paragraph in an English lesson
+    // (or the reverse) lay out in its own direction.
+    for tag in [
+        "p",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "td",
+        "th",
+    ] {
+        body = body.replace(&format!("<{tag}>"), &format!("<{tag} dir=\"auto\">"));
+    }
     let dir = match qalam_model::direction_of(lang) {
         qalam_model::Direction::Rtl => "rtl",
         qalam_model::Direction::Ltr => "ltr",
@@ -91,7 +115,10 @@ pub fn render_markdown(source: &str, lang: &str) -> String {
 }
 
 fn escape_attr(value: &str) -> String {
-    value.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect()
+    value
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect()
 }
 
 #[cfg(test)]
@@ -101,7 +128,7 @@ mod tests {
     #[test]
     fn markdown_escapes_raw_html() {
         let page = render_markdown("# Hi\n\n<script>alert(1)</script>\n\ntext <b>x</b>", "en");
-        assert!(page.contains("<h1>Hi</h1>"));
+        assert!(page.contains("<h1 dir=\"auto\">Hi</h1>"));
         assert!(!page.contains("<script>"));
         assert!(!page.contains("<b>"));
     }
@@ -115,7 +142,17 @@ mod tests {
 
     #[test]
     fn paths_that_could_escape_are_not_servable() {
-        for bad in ["", "../x", "a/../b", "/etc/passwd", "a\\b", "C:x", ".hidden", "a//b", "manifest.json"] {
+        for bad in [
+            "",
+            "../x",
+            "a/../b",
+            "/etc/passwd",
+            "a\\b",
+            "C:x",
+            ".hidden",
+            "a//b",
+            "manifest.json",
+        ] {
             assert!(!is_servable_path(bad), "{bad}");
         }
         assert!(is_servable_path("lessons/01.en.html"));

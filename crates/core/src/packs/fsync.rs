@@ -12,8 +12,8 @@ use crate::error::CoreError;
 pub fn sync_tree(dir: &Path) -> Result<(), CoreError> {
     #[cfg(unix)]
     {
-        let handle = std::fs::File::open(dir)
-            .map_err(|e| CoreError::io("open for syncing", dir, e))?;
+        let handle =
+            std::fs::File::open(dir).map_err(|e| CoreError::io("open for syncing", dir, e))?;
         rustix::fs::syncfs(&handle)
             .map_err(|e| CoreError::io("flush to disk", dir, std::io::Error::from(e)))
     }

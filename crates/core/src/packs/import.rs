@@ -52,7 +52,10 @@ pub fn collect_sources(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ImportResult>) {
         } else if path.is_file() {
             found.push(path.clone());
         } else {
-            missing.push(refusal(path, "no such file or folder; check the path and that the USB stick is plugged in"));
+            missing.push(refusal(
+                path,
+                "no such file or folder; check the path and that the USB stick is plugged in",
+            ));
         }
     }
     found.sort();
@@ -61,11 +64,15 @@ pub fn collect_sources(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ImportResult>) {
 }
 
 fn find_packs(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        let Ok(kind) = entry.file_type() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         if hidden || kind.is_symlink() {
             continue;
         }
@@ -132,7 +139,10 @@ fn import_one(
 
 fn success(source: &Path, done: install::Installed) -> ImportResult {
     let (outcome, message) = match done.outcome {
-        Outcome::Installed => (ResultKind::Installed, format!("installed {} {}", done.pack_id, done.version)),
+        Outcome::Installed => (
+            ResultKind::Installed,
+            format!("installed {} {}", done.pack_id, done.version),
+        ),
         Outcome::Updated => (
             ResultKind::Updated,
             format!(
@@ -142,7 +152,10 @@ fn success(source: &Path, done: install::Installed) -> ImportResult {
                 done.version
             ),
         ),
-        Outcome::Unchanged => (ResultKind::Unchanged, format!("{} {} is already installed", done.pack_id, done.version)),
+        Outcome::Unchanged => (
+            ResultKind::Unchanged,
+            format!("{} {} is already installed", done.pack_id, done.version),
+        ),
     };
     let message = if done.trusted {
         message

@@ -123,11 +123,14 @@ fn check_trust<R: Read + Seek>(
         return Ok((signer, trusted));
     }
     let why = match &signer {
-        Some(key_id) => format!("pack `{}` is signed by {key_id}, which this device does not trust", reader.manifest().id),
+        Some(key_id) => format!(
+            "pack `{}` is signed by {key_id}, which this device does not trust",
+            reader.manifest().id
+        ),
         None => format!("pack `{}` is not signed", reader.manifest().id),
     };
     Err(CoreError::Untrusted(format!(
-        "{why}; trust the publisher's key with `qalam trust add KEY.pub`, or import with --allow-untrusted if you are sure of its source"
+        "{why}; add the publisher's key to the trusted publishers first, or allow untrusted publishers for this import if you are sure where the pack came from"
     )))
 }
 
@@ -163,13 +166,21 @@ fn commit<R: Read + Seek>(
     mut checked: Checked<R>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Installed, CoreError> {
-    let staging = device.layout().staging().join(&checked.manifest_sha256[..32]);
+    let staging = device
+        .layout()
+        .staging()
+        .join(&checked.manifest_sha256[..32]);
     ensure_disk_space(device, checked.reader.content_bytes(), &staging)?;
     extract(&mut checked.reader, &staging, progress)?;
     write_metadata(&checked.reader, &staging)?;
     fsync::sync_tree(&staging)?;
     let manifest = checked.reader.manifest();
-    let relative_dir = format!("{}/{}-{}", manifest.id, manifest.version, fsync::random_suffix());
+    let relative_dir = format!(
+        "{}/{}-{}",
+        manifest.id,
+        manifest.version,
+        fsync::random_suffix()
+    );
     let final_dir = device.layout().packs().join(&relative_dir);
     move_into_place(&staging, &final_dir)?;
     let row = pack_row(&checked, relative_dir, device)?;
@@ -177,7 +188,11 @@ fn commit<R: Read + Seek>(
         let _ = fsync::discard_dir(&final_dir, &device.layout().trash());
         return Err(err);
     }
-    let outcome = if checked.previous.is_some() { Outcome::Updated } else { Outcome::Installed };
+    let outcome = if checked.previous.is_some() {
+        Outcome::Updated
+    } else {
+        Outcome::Installed
+    };
     if let Some(previous) = &checked.previous {
         let old_dir = device.layout().packs().join(&previous.dir);
         if let Err(err) = fsync::discard_dir(&old_dir, &device.layout().trash()) {
@@ -194,10 +209,15 @@ fn extract<R: Read + Seek>(
     staging: &Path,
     progress: &mut dyn FnMut(u64),
 ) -> Result<(), CoreError> {
-    std::fs::create_dir_all(staging).map_err(|e| CoreError::io("create the staging folder", staging, e))?;
+    std::fs::create_dir_all(staging)
+        .map_err(|e| CoreError::io("create the staging folder", staging, e))?;
     match reader.extract_to(staging, progress) {
         Ok(stats) => {
-            tracing::info!(written = stats.files_written, reused = stats.files_reused, "pack content verified");
+            tracing::info!(
+                written = stats.files_written,
+                reused = stats.files_reused,
+                "pack content verified"
+            );
             Ok(())
         }
         Err(err) if err.is_source_io() => Err(CoreError::Interrupted(format!(
@@ -217,12 +237,18 @@ fn write_metadata<R: Read + Seek>(reader: &PackReader<R>, staging: &Path) -> Res
 
 fn move_into_place(staging: &Path, final_dir: &Path) -> Result<(), CoreError> {
     let parent = final_dir.parent().unwrap_or(final_dir);
-    std::fs::create_dir_all(parent).map_err(|e| CoreError::io("create the pack folder", parent, e))?;
-    std::fs::rename(staging, final_dir).map_err(|e| CoreError::io("move the verified pack into place", final_dir, e))?;
+    std::fs::create_dir_all(parent)
+        .map_err(|e| CoreError::io("create the pack folder", parent, e))?;
+    std::fs::rename(staging, final_dir)
+        .map_err(|e| CoreError::io("move the verified pack into place", final_dir, e))?;
     fsync::sync_dir(parent)
 }
 
-fn pack_row<R: Read + Seek>(checked: &Checked<R>, dir: String, _device: &Device) -> Result<PackRow, CoreError> {
+fn pack_row<R: Read + Seek>(
+    checked: &Checked<R>,
+    dir: String,
+    _device: &Device,
+) -> Result<PackRow, CoreError> {
     let manifest = checked.reader.manifest();
     let summary = serde_json::to_string(&StoredSummary::of(manifest))
         .map_err(|e| CoreError::BadRequest(format!("could not record the pack summary: {e}")))?;
@@ -261,7 +287,8 @@ fn installed<R: Read + Seek>(checked: &Checked<R>, outcome: Outcome) -> Installe
 /// Bytes already staged by an interrupted attempt are not needed again.
 fn ensure_disk_space(device: &Device, content_bytes: u64, staging: &Path) -> Result<(), CoreError> {
     let root = device.layout().root();
-    let available = fs4::available_space(root).map_err(|e| CoreError::io("check free space on", root, e))?;
+    let available =
+        fs4::available_space(root).map_err(|e| CoreError::io("check free space on", root, e))?;
     let needed = content_bytes.saturating_sub(dir_size(staging));
     let reserve = device.settings().disk_reserve_bytes;
     if available < needed.saturating_add(reserve) {
@@ -276,7 +303,9 @@ fn ensure_disk_space(device: &Device, content_bytes: u64, staging: &Path) -> Res
 }
 
 fn dir_size(dir: &Path) -> u64 {
-    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
     entries
         .flatten()
         .map(|entry| match entry.file_type() {

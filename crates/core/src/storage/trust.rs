@@ -39,7 +39,9 @@ pub fn get(conn: &Connection, key_id: &str) -> Result<Option<TrustedKeyRow>, Cor
 
 pub fn list(conn: &Connection) -> Result<Vec<TrustedKeyRow>, CoreError> {
     let mut stmt = conn
-        .prepare_cached("SELECT key_id, public_key, name, added_at FROM trusted_keys ORDER BY added_at, key_id")
+        .prepare_cached(
+            "SELECT key_id, public_key, name, added_at FROM trusted_keys ORDER BY added_at, key_id",
+        )
         .map_err(|e| CoreError::db("list trusted keys", e))?;
     let rows = stmt
         .query_map([], from_row)
