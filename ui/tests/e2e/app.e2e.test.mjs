@@ -250,7 +250,7 @@ async function journey(lang) {
     await page.getByRole('navigation').getByRole('link', { name: T.navImport }).click();
     await page.waitForFunction(() => location.hash === '#/import');
     assert.equal(await h1(page), T.import);
-    const sources = await api(server.base, 'usb_scan');
+    const sources = await api(server.base, 'usb_scan', { lang });
     const readable = sources.flatMap((s) => s.packs.filter((p) => !p.error));
     assert.ok(readable.length > 0, `usb_scan found no readable pack: ${JSON.stringify(sources)}`);
     const allOnStick = sources.flatMap((s) => s.packs);
