@@ -205,3 +205,16 @@ settings-about-version = إصدار قلم
 settings-about-ui = إصدار الشاشات
 settings-about-data = مجلد البيانات
 settings-about-transport = الاتصال
+
+## USB stick notice, shown on every screen but Import
+usb-banner =
+    { $count ->
+        [zero] قرص USB موصول وليس عليه حزم دروس.
+        [one] قرص USB موصول عليه حزمة دروس واحدة.
+        [two] قرص USB موصول عليه حزمتا دروس.
+        [few] قرص USB موصول عليه { $count } حزم دروس.
+        [many] قرص USB موصول عليه { $count } حزمة دروس.
+       *[other] قرص USB موصول عليه { $count } حزمة دروس.
+    }
+usb-banner-import = استيراد
+usb-banner-dismiss = ليس الآن

@@ -180,3 +180,12 @@ settings-about-version = Qalam version
 settings-about-ui = Screens version
 settings-about-data = Data folder
 settings-about-transport = Connection
+
+## USB stick notice, shown on every screen but Import
+usb-banner =
+    { $count ->
+        [one] A USB stick with one course pack is plugged in.
+       *[other] A USB stick with { $count } course packs is plugged in.
+    }
+usb-banner-import = Import
+usb-banner-dismiss = Not now

@@ -178,3 +178,12 @@ settings-about-version = نسخهٔ قلم
 settings-about-ui = نسخهٔ صفحه‌ها
 settings-about-data = پوشهٔ داده‌ها
 settings-about-transport = اتصال
+
+## USB stick notice, shown on every screen but Import
+usb-banner =
+    { $count ->
+        [one] یک فلش USB با یک بستهٔ درسی وصل است.
+       *[other] یک فلش USB با { $count } بستهٔ درسی وصل است.
+    }
+usb-banner-import = وارد کردن
+usb-banner-dismiss = حالا نه

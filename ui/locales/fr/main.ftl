@@ -177,3 +177,12 @@ settings-about-version = Version de Qalam
 settings-about-ui = Version des écrans
 settings-about-data = Dossier des données
 settings-about-transport = Connexion
+
+## USB stick notice, shown on every screen but Import
+usb-banner =
+    { $count ->
+        [one] Une clé USB avec un pack de cours est branchée.
+       *[other] Une clé USB avec { $count } packs de cours est branchée.
+    }
+usb-banner-import = Importer
+usb-banner-dismiss = Pas maintenant

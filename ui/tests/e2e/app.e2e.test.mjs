@@ -244,10 +244,14 @@ async function journey(lang) {
     assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link');
     await page.keyboard.press('Enter');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+    // The plugged-in stick is noticed on the library screen too.
+    const banner = page.locator('.usb-banner');
+    await banner.waitFor();
+    assert.equal(await banner.getAttribute('role'), 'status');
     await shot(page, `${lang}-01-library-empty`);
 
-    // 2. Import: the stick's packs are listed.
-    await page.getByRole('navigation').getByRole('link', { name: T.navImport }).click();
+    // 2. Import: the stick's packs are listed; the banner's link leads there.
+    await banner.getByRole('link').click();
     await page.waitForFunction(() => location.hash === '#/import');
     assert.equal(await h1(page), T.import);
     const sources = await api(server.base, 'usb_scan', { lang });
@@ -296,6 +300,8 @@ async function journey(lang) {
     const firstTitle = page.locator('.pack-card .card-title bdi').first();
     assert.equal(await firstTitle.getAttribute('lang'), packs[0].title.lang);
     assert.equal(await firstTitle.getAttribute('dir'), packs[0].title.dir);
+    // Everything on the stick is installed now: the banner has nothing to offer.
+    assert.equal(await page.locator('.usb-banner').count(), 0);
     await shot(page, `${lang}-04-library`);
 
     // 5. Open a pack that has a page lesson.
@@ -354,6 +360,7 @@ async function journey(lang) {
 
     // 8. Settings: the trusted publisher is listed.
     await page.locator('header nav a').nth(2).click();
+    await page.waitForFunction((t) => document.querySelector('main h1')?.textContent?.includes(t), T.settings);
     assert.equal(await h1(page), T.settings);
     const keys = await api(server.base, 'trust_list');
     await page.waitForFunction((n) => document.querySelectorAll('table.keys tbody tr').length === n || n === 0, keys.length);
