@@ -22,6 +22,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 say "running the Rust tests (unit, property and CLI end-to-end)"
 cargo test --workspace --locked
 
+say "fuzzing the pack reader and the manifest parser (short run)"
+FUZZ_SECONDS="${FUZZ_SECONDS:-20}" scripts/fuzz.sh
+
 say "building the CLI and the sample packs"
 cargo build --locked -p qalam
 work="$(mktemp -d)"

@@ -1,17 +1,8 @@
 // Declares every command in the app manifest so that each one goes through
 // Tauri's permission system and the capability file can allow them by name.
 fn main() {
-    let commands = &[
-        "app_info",
-        "list_packs",
-        "get_pack",
-        "usb_scan",
-        "import_start",
-        "import_status",
-        "pack_remove",
-        "trust_list",
-        "trust_add",
-    ];
+    println!("cargo:rerun-if-changed=../crates/core/src/api/commands.in");
+    let commands: &[&str] = include!("../crates/core/src/api/commands.in");
     let attributes = tauri_build::Attributes::new()
         .app_manifest(tauri_build::AppManifest::new().commands(commands));
     if let Err(err) = tauri_build::try_build(attributes) {

@@ -175,11 +175,13 @@ pub enum ChainError {
         expected: DeviceId,
         found: DeviceId,
     },
-    #[error("gap: expected seq {expected}, found seq {found} (events {expected}..{found} missing)")]
+    #[error("gap: expected seq {expected}, found seq {found} ({} events missing)", .found - .expected)]
     Gap { expected: u64, found: u64 },
     #[error("out of order or duplicated: expected seq {expected}, found seq {found}")]
     OutOfOrder { expected: u64, found: u64 },
-    #[error("hash mismatch at seq {seq}: prev_hash is {found}, the previous event hashes to {expected}")]
+    #[error(
+        "hash mismatch at seq {seq}: prev_hash is {found}, the previous event hashes to {expected}"
+    )]
     HashMismatch {
         seq: u64,
         expected: EventHash,

@@ -47,9 +47,7 @@ pub struct Event {
 }
 
 /// The unique name of an event: its device and sequence number.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct EventId {
     pub device: DeviceId,
     pub seq: u64,

@@ -284,14 +284,22 @@ fn apply_to_learner(learner: &mut LearnerState, stamp: Stamp, payload: Payload) 
             earliest(&mut quiz(learner, p.pack, p.quiz).mastered, stamp);
         }
         Payload::CourseCompleted(p) => {
-            earliest(&mut learner.packs.entry(p.pack).or_default().completed, stamp);
+            earliest(
+                &mut learner.packs.entry(p.pack).or_default().completed,
+                stamp,
+            );
         }
         // Handled above, or ignored by design.
         Payload::LearnerDeleted(_) | Payload::Unknown(_) => {}
     }
 }
 
-fn lesson(learner: &mut LearnerState, pack: String, lesson: String, stamp: Stamp) -> &mut LessonState {
+fn lesson(
+    learner: &mut LearnerState,
+    pack: String,
+    lesson: String,
+    stamp: Stamp,
+) -> &mut LessonState {
     let state = learner
         .packs
         .entry(pack)
@@ -319,7 +327,11 @@ fn register(profile: &mut Profile, p: LearnerRegistered, stamp: Stamp) {
     offer(&mut profile.avatar, p.avatar, stamp);
     offer(&mut profile.language, p.language, stamp);
     offer(&mut profile.pin_hash, p.pin_hash, stamp);
-    offer(&mut profile.picture_password_hash, p.picture_password_hash, stamp);
+    offer(
+        &mut profile.picture_password_hash,
+        p.picture_password_hash,
+        stamp,
+    );
     offer(&mut profile.role, p.role, stamp);
 }
 

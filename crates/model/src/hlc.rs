@@ -134,7 +134,10 @@ mod tests {
     fn counts_on_when_the_physical_clock_jumps_back() {
         // A laptop whose battery died comes back in 2010.
         let last = Hlc::new(1_760_000_000_000, 3);
-        assert_eq!(tick(last, 1_262_304_000_000), Hlc::new(1_760_000_000_000, 4));
+        assert_eq!(
+            tick(last, 1_262_304_000_000),
+            Hlc::new(1_760_000_000_000, 4)
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! - [`payload`]: the typed, versioned payloads;
 //! - [`chain`]: building each device's hash chain and verifying it;
 //! - [`vv`]: version vectors, which say what a sync must send;
+//! - [`run`]: the compact form of consecutive events for sync batches;
 //! - [`fold`]: the state that the log folds to, whatever the order.
 
 pub mod chain;
@@ -23,6 +24,7 @@ pub mod hlc;
 pub mod ids;
 pub mod lang;
 pub mod payload;
+pub mod run;
 pub mod seqset;
 pub mod vv;
 mod wire;
@@ -37,6 +39,7 @@ pub use hlc::{Hlc, Stamp, observe, tick};
 pub use ids::{CentreId, DeviceId, EventHash, LearnerId, OrgId, ParseIdError};
 pub use lang::{Direction, direction_of, pick_language};
 pub use payload::{Payload, PayloadError, Position, Role};
+pub use run::{RunError, decode_run, encode_run};
 pub use seqset::SeqSet;
 pub use vv::VersionVector;
 pub use wire::DecodeError;

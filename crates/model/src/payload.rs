@@ -148,7 +148,17 @@ pub struct LearnerUpdated {
     pub name: Option<String>,
     pub avatar: Option<String>,
     pub language: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "double_option"
+    )]
     pub pin_hash: Option<Option<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "double_option"
+    )]
     pub picture_password_hash: Option<Option<String>>,
     pub role: Option<Role>,
     pub by: Option<LearnerId>,
@@ -403,34 +413,33 @@ impl Payload {
             return Ok(unknown());
         }
         let mut r = Reader::new(bytes);
-        let decoded = match kind {
-            "learner_registered" => read_registered(&mut r).map(Payload::LearnerRegistered),
-            "learner_updated" => read_updated(&mut r).map(Payload::LearnerUpdated),
-            "learner_archived" => {
-                read_opt_learner(&mut r).map(|by| Payload::LearnerArchived(LearnerArchived { by }))
-            }
-            "learner_restored" => {
-                read_opt_learner(&mut r).map(|by| Payload::LearnerRestored(LearnerRestored { by }))
-            }
-            "learner_deleted" => {
-                read_opt_learner(&mut r).map(|by| Payload::LearnerDeleted(LearnerDeleted { by }))
-            }
-            "lesson_opened" => read_pair(&mut r, "lesson")
-                .map(|(pack, lesson)| Payload::LessonOpened(LessonOpened { pack, lesson })),
-            "lesson_progressed" => read_progressed(&mut r).map(Payload::LessonProgressed),
-            "lesson_completed" => read_pair(&mut r, "lesson")
-                .map(|(pack, lesson)| Payload::LessonCompleted(LessonCompleted { pack, lesson })),
-            "quiz_attempted" => read_pair(&mut r, "quiz")
-                .map(|(pack, quiz)| Payload::QuizAttempted(QuizAttempted { pack, quiz })),
-            "question_answered" => read_answered(&mut r).map(Payload::QuestionAnswered),
-            "quiz_scored" => read_scored(&mut r).map(Payload::QuizScored),
-            "quiz_mastered" => read_pair(&mut r, "quiz")
-                .map(|(pack, quiz)| Payload::QuizMastered(QuizMastered { pack, quiz })),
-            "course_completed" => r
-                .string("pack", MAX_REF_LEN)
-                .map(|pack| Payload::CourseCompleted(CourseCompleted { pack })),
-            _ => return Ok(unknown()),
-        };
+        let decoded =
+            match kind {
+                "learner_registered" => read_registered(&mut r).map(Payload::LearnerRegistered),
+                "learner_updated" => read_updated(&mut r).map(Payload::LearnerUpdated),
+                "learner_archived" => read_opt_learner(&mut r)
+                    .map(|by| Payload::LearnerArchived(LearnerArchived { by })),
+                "learner_restored" => read_opt_learner(&mut r)
+                    .map(|by| Payload::LearnerRestored(LearnerRestored { by })),
+                "learner_deleted" => read_opt_learner(&mut r)
+                    .map(|by| Payload::LearnerDeleted(LearnerDeleted { by })),
+                "lesson_opened" => read_pair(&mut r, "lesson")
+                    .map(|(pack, lesson)| Payload::LessonOpened(LessonOpened { pack, lesson })),
+                "lesson_progressed" => read_progressed(&mut r).map(Payload::LessonProgressed),
+                "lesson_completed" => read_pair(&mut r, "lesson").map(|(pack, lesson)| {
+                    Payload::LessonCompleted(LessonCompleted { pack, lesson })
+                }),
+                "quiz_attempted" => read_pair(&mut r, "quiz")
+                    .map(|(pack, quiz)| Payload::QuizAttempted(QuizAttempted { pack, quiz })),
+                "question_answered" => read_answered(&mut r).map(Payload::QuestionAnswered),
+                "quiz_scored" => read_scored(&mut r).map(Payload::QuizScored),
+                "quiz_mastered" => read_pair(&mut r, "quiz")
+                    .map(|(pack, quiz)| Payload::QuizMastered(QuizMastered { pack, quiz })),
+                "course_completed" => r
+                    .string("pack", MAX_REF_LEN)
+                    .map(|pack| Payload::CourseCompleted(CourseCompleted { pack })),
+                _ => return Ok(unknown()),
+            };
         decoded
             .and_then(|payload| r.finish().map(|()| payload))
             .map_err(|source| PayloadError {
@@ -460,7 +469,10 @@ fn read_opt_learner(r: &mut Reader<'_>) -> Result<Option<LearnerId>, DecodeError
 }
 
 fn read_pair(r: &mut Reader<'_>, second: &'static str) -> Result<(String, String), DecodeError> {
-    Ok((r.string("pack", MAX_REF_LEN)?, r.string(second, MAX_REF_LEN)?))
+    Ok((
+        r.string("pack", MAX_REF_LEN)?,
+        r.string(second, MAX_REF_LEN)?,
+    ))
 }
 
 fn read_registered(r: &mut Reader<'_>) -> Result<LearnerRegistered, DecodeError> {
@@ -601,6 +613,28 @@ fn read_scored(r: &mut Reader<'_>) -> Result<QuizScored, DecodeError> {
         attempt,
         score_percent,
     })
+}
+
+/// JSON for "unchanged / removed / set": the field is absent, `null`, or
+/// the value. Plain serde would read `null` back as "unchanged".
+mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        value: &Option<Option<String>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Option<String>>, D::Error> {
+        Option::<String>::deserialize(deserializer).map(Some)
+    }
 }
 
 /// Raw bytes as lowercase hex in JSON.

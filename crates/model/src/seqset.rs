@@ -57,9 +57,10 @@ impl SeqSet {
 
     /// The largest `n` such that `1..=n` are all in the set; 0 if 1 is not.
     pub fn contiguous_prefix(&self) -> u64 {
-        match self.ranges.get(&1) {
-            Some(&end) => end,
-            None => 0,
+        // The range holding 1 may start at 0.
+        match self.ranges.range(..=1).next_back() {
+            Some((_, &end)) if end >= 1 => end,
+            _ => 0,
         }
     }
 

@@ -187,7 +187,9 @@ mod tests {
 
     #[test]
     fn missing_from_lists_what_the_other_side_lacks() {
-        let mine: VersionVector = [(dev(1), 10), (dev(2), 4), (dev(3), 7)].into_iter().collect();
+        let mine: VersionVector = [(dev(1), 10), (dev(2), 4), (dev(3), 7)]
+            .into_iter()
+            .collect();
         let theirs: VersionVector = [(dev(1), 3), (dev(2), 9)].into_iter().collect();
         assert_eq!(
             mine.missing_from(&theirs),

@@ -37,6 +37,7 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
+    #[cfg(test)]
     pub(crate) fn new() -> Self {
         Writer { buf: Vec::new() }
     }
@@ -205,7 +206,11 @@ impl<'a> Reader<'a> {
 
     /// A length-prefixed byte string of at most `max` bytes. The limit is
     /// checked before anything is allocated, so hostile lengths cost nothing.
-    pub(crate) fn bytes(&mut self, what: &'static str, max: usize) -> Result<&'a [u8], DecodeError> {
+    pub(crate) fn bytes(
+        &mut self,
+        what: &'static str,
+        max: usize,
+    ) -> Result<&'a [u8], DecodeError> {
         let len = self.varint(what)?;
         if len > max as u64 {
             return Err(DecodeError::OutOfRange { what, value: len });

@@ -53,17 +53,7 @@ fn default_lang() -> String {
 }
 
 /// Every command name this dispatcher knows, for docs and tests.
-pub const COMMANDS: &[&str] = &[
-    "app_info",
-    "list_packs",
-    "get_pack",
-    "usb_scan",
-    "import_start",
-    "import_status",
-    "pack_remove",
-    "trust_list",
-    "trust_add",
-];
+pub const COMMANDS: &[&str] = include!("commands.in");
 
 /// Runs `command` with `args`. Blocking: call it off the async runtime.
 pub fn dispatch(
@@ -128,4 +118,26 @@ fn reply<T: serde::Serialize, E: Into<ApiError>>(result: Result<T, E>) -> Result
         code: "internal".into(),
         message: format!("could not encode the answer: {e}"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_command_is_dispatched() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = crate::Settings {
+            scan_system_mounts: false,
+            ..crate::Settings::default()
+        };
+        let device = Arc::new(Device::open(dir.path(), settings).unwrap());
+        for command in COMMANDS {
+            if let Err(err) = dispatch(&device, command, Value::Null, "test") {
+                assert!(!err.message.contains("unknown command"), "{command}: {err}");
+            }
+        }
+        let err = dispatch(&device, "format_disk", Value::Null, "test").unwrap_err();
+        assert_eq!(err.code, "not_found");
+    }
 }

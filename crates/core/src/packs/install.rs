@@ -118,7 +118,7 @@ fn check_trust<R: Read + Seek>(
     };
     if trusted || allow_untrusted {
         if !trusted {
-            tracing::warn!(pack = %reader.manifest().id, ?signer, "installing a pack from an untrusted publisher");
+            tracing::info!(pack = %reader.manifest().id, ?signer, "installing a pack from an untrusted publisher");
         }
         return Ok((signer, trusted));
     }

@@ -22,7 +22,9 @@ fn chain(len: usize) -> Vec<Event> {
     let mut tip = ChainTip::GENESIS;
     let mut out = Vec::new();
     for i in 0..len {
-        let event = b.next(&tip, 1_000 + i as u64, learner, &opened("l")).unwrap();
+        let event = b
+            .next(&tip, 1_000 + i as u64, learner, &opened("l"))
+            .unwrap();
         tip = ChainTip::after(&event);
         out.push(event);
     }
@@ -45,7 +47,9 @@ fn builder_links_events() {
 fn builder_keeps_the_clock_moving_when_time_goes_back() {
     let b = builder();
     let learner = LearnerId::from_bytes([4; 16]);
-    let first = b.next(&ChainTip::GENESIS, 5_000, learner, &opened("a")).unwrap();
+    let first = b
+        .next(&ChainTip::GENESIS, 5_000, learner, &opened("a"))
+        .unwrap();
     let second = b
         .next(&ChainTip::after(&first), 1_000, learner, &opened("b"))
         .unwrap();
@@ -177,6 +181,6 @@ fn error_messages_name_the_seq() {
     };
     assert_eq!(
         err.to_string(),
-        "gap: expected seq 3, found seq 7 (events 3..7 missing)"
+        "gap: expected seq 3, found seq 7 (4 events missing)"
     );
 }
