@@ -13,7 +13,7 @@
 //! - [`chain`]: building each device's hash chain and verifying it;
 //! - [`vv`]: version vectors, which say what a sync must send;
 //! - [`run`]: the compact form of consecutive events for sync batches;
-//! - [`fold`]: the state that the log folds to, whatever the order.
+//! - [`fold`](mod@fold): the state that the log folds to, whatever the order.
 
 pub mod chain;
 pub mod digits;

@@ -1,6 +1,9 @@
 //! Chains written by `ChainBuilder` verify, and any single changed byte in
 //! any stored event is detected.
 
+// Test helpers outside #[test] fns unwrap too; a panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use proptest::prelude::*;

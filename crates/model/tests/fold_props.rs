@@ -2,6 +2,9 @@
 //! however many duplicates arrive, and incremental application agrees with
 //! folding from scratch at every step.
 
+// Test helpers outside #[test] fns unwrap too; a panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use proptest::prelude::*;

@@ -1,5 +1,8 @@
 //! Every payload reads back as written, in bytes and in JSON.
 
+// Test helpers outside #[test] fns unwrap too; a panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use proptest::prelude::*;

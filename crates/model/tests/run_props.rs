@@ -1,6 +1,9 @@
 //! Runs (the compact sync form) carry events exactly, and any changed byte
 //! is refused.
 
+// Test helpers outside #[test] fns unwrap too; a panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use proptest::prelude::*;

@@ -3,6 +3,9 @@
 //! `cargo test -p qalam-model --test sizes -- --nocapture` to see the table.
 //! The assertions are loose ceilings that catch an accidental blow-up.
 
+// Test helpers outside #[test] fns unwrap too; a panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use qalam_model::payload::*;
 use qalam_model::{
     CentreId, ChainBuilder, ChainTip, DeviceId, Event, LearnerId, OrgId, Payload, encode_run,

@@ -1,5 +1,8 @@
 //! Version vectors: comparing two says exactly which events to send.
 
+// Test helpers outside #[test] fns unwrap too; a panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::collections::BTreeSet;

@@ -6,6 +6,9 @@
 //! new payload schema version) beside the old one, never an edit of these
 //! constants.
 
+// Test helpers outside #[test] fns unwrap too; a panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use qalam_model::payload::*;
 use qalam_model::{
     CentreId, ChainBuilder, ChainTip, DeviceId, Event, EventHash, LearnerId, OrgId, Payload,
