@@ -89,3 +89,127 @@ fn plain(status: StatusCode, message: &str) -> Response<Vec<u8>> {
         status,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use qalam_core::{Device, Settings};
+    use tauri::http::{Request, StatusCode, header};
+
+    use super::respond;
+
+    fn write(path: &Path, text: &str) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// A device with one installed pack holding a lesson and a larger file.
+    fn device_with_pack(dir: &Path) -> Arc<Device> {
+        let src = dir.join("src");
+        write(
+            &src.join("pack.toml"),
+            r#"
+id = "org.test.scheme"
+version = "1.0.0"
+languages = ["ar"]
+subject = "literacy"
+level = "beginner"
+license = "CC-BY-4.0"
+title = { ar = "اختبار" }
+description = { ar = "وصف" }
+publisher = { name = { ar = "اختبارات" } }
+
+[[lessons]]
+id = "one"
+title = { ar = "واحد" }
+content = { ar = "lessons/one.ar.md" }
+"#,
+        );
+        write(
+            &src.join("lessons/one.ar.md"),
+            "# مرحبا\n\n<script>alert(1)</script>",
+        );
+        write(&src.join("media/clip.txt"), &"0123456789".repeat(1000));
+        let key = qalam_pack::generate_keypair().unwrap();
+        let pack = dir.join("p.qpack");
+        qalam_pack::build_pack(&src, &pack, Some(&key)).unwrap();
+        let settings = Settings {
+            scan_system_mounts: false,
+            ..Settings::default()
+        };
+        let device = Arc::new(Device::open(&dir.join("data"), settings).unwrap());
+        qalam_core::api::trust_add(&device, &key.public_key().to_file_string(), None).unwrap();
+        qalam_core::packs::install::install_file(&device, &pack, false, &mut |_, _| {}).unwrap();
+        device
+    }
+
+    fn get(device: &Device, uri: &str, range: Option<&str>) -> tauri::http::Response<Vec<u8>> {
+        let mut request = Request::builder().uri(uri);
+        if let Some(range) = range {
+            request = request.header(header::RANGE, range);
+        }
+        respond(device, &request.body(Vec::new()).unwrap())
+    }
+
+    #[test]
+    fn lessons_are_served_sandboxed_and_markdown_is_rendered_without_scripts() {
+        let dir = tempfile::tempdir().unwrap();
+        let device = device_with_pack(dir.path());
+        let response = get(
+            &device,
+            "qalam-pack://localhost/org.test.scheme/lessons/one.ar.md",
+            None,
+        );
+        assert_eq!(response.status(), StatusCode::OK);
+        let csp = response.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap();
+        assert!(
+            csp.starts_with("sandbox;") && !csp.contains("allow-scripts"),
+            "{csp}"
+        );
+        let body = String::from_utf8(response.body().clone()).unwrap();
+        assert!(
+            body.contains("dir=\"rtl\"") && !body.contains("<script>"),
+            "{body}"
+        );
+    }
+
+    #[test]
+    fn media_answers_range_requests() {
+        let dir = tempfile::tempdir().unwrap();
+        let device = device_with_pack(dir.path());
+        let response = get(
+            &device,
+            "qalam-pack://localhost/org.test.scheme/media/clip.txt",
+            Some("bytes=10-19"),
+        );
+        assert_eq!(response.status(), StatusCode::PARTIAL_CONTENT);
+        assert_eq!(response.body().as_slice(), b"0123456789");
+        assert_eq!(
+            response.headers()[header::CONTENT_RANGE],
+            "bytes 10-19/10000"
+        );
+    }
+
+    #[test]
+    fn hostile_paths_and_other_packs_files_are_not_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let device = device_with_pack(dir.path());
+        for uri in [
+            "qalam-pack://localhost/org.test.scheme/..%2F..%2Fqalam.db",
+            "qalam-pack://localhost/org.test.scheme/manifest.json",
+            "qalam-pack://localhost/..%2Fdata/qalam.db",
+            "qalam-pack://localhost/org.other/lessons/one.ar.md",
+            "qalam-pack://localhost/",
+        ] {
+            assert_eq!(
+                get(&device, uri, None).status(),
+                StatusCode::NOT_FOUND,
+                "{uri}"
+            );
+        }
+    }
+}
