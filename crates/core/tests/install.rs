@@ -259,6 +259,15 @@ fn import_jobs_report_progress_and_a_result_per_source() {
     let outcomes: Vec<_> = status.results.iter().map(|r| r.outcome.clone()).collect();
     assert!(outcomes.contains(&api::types::ResultKind::Installed));
     assert!(outcomes.contains(&api::types::ResultKind::Refused));
+    let refused = status
+        .results
+        .iter()
+        .find(|r| r.outcome == api::types::ResultKind::Refused)
+        .unwrap();
+    assert_eq!(
+        refused.reason,
+        Some(qalam_core::packs::import::Reason::NotFound)
+    );
 }
 
 #[test]

@@ -218,3 +218,13 @@ usb-banner =
     }
 usb-banner-import = استيراد
 usb-banner-dismiss = ليس الآن
+
+## Why a pack was not imported
+import-details = التفاصيل
+import-reason-not_found = لم يُعثَر على الملف أو المجلد. تأكّد من أن قرص USB موصول.
+import-reason-invalid_pack = هذا الملف تالف أو جرى تغييره. لا تستخدمه، واطلب نسخة جديدة من الناشر.
+import-reason-untrusted = ناشر هذه الحزمة غير موثوق على هذا الجهاز. أضف مفتاحه في الإعدادات، أو اسمح بالناشرين غير الموثوقين إن كنت متأكدًا من مصدرها.
+import-reason-version_conflict = نسخة أحدث من هذه الدورة، أو نسخة مختلفة من الإصدار نفسه، مثبّتة من قبل.
+import-reason-disk_full = لا توجد مساحة فارغة كافية على هذا الحاسوب. احذف الدورات غير المستخدمة ثم حاول مرة أخرى.
+import-reason-interrupted = نُزع قرص USB أثناء الاستيراد. أعد توصيله واستورد مرة أخرى، فالعمل الذي أُنجز محفوظ.
+import-reason-device_error = لم يتمكّن الحاسوب من حفظ الدورة. حاول مرة أخرى، وإن تكرّر الخطأ فاطلب المساعدة.

@@ -189,3 +189,13 @@ usb-banner =
     }
 usb-banner-import = Import
 usb-banner-dismiss = Not now
+
+## Why a pack was not imported
+import-details = Details
+import-reason-not_found = The file or folder was not found. Check that the USB stick is plugged in.
+import-reason-invalid_pack = This file is damaged or has been changed. Do not use it: ask the publisher for a fresh copy.
+import-reason-untrusted = The publisher of this pack is not trusted on this device. Add their key in Settings, or allow untrusted publishers if you are sure where it came from.
+import-reason-version_conflict = A newer version of this course, or a different copy of the same version, is already installed.
+import-reason-disk_full = There is not enough free space on this laptop. Remove unused courses, then try again.
+import-reason-interrupted = The USB stick was removed during the import. Plug it in again and import again: the work already done is kept.
+import-reason-device_error = The laptop could not save the course. Try again; if it keeps failing, ask for help.

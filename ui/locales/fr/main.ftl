@@ -186,3 +186,13 @@ usb-banner =
     }
 usb-banner-import = Importer
 usb-banner-dismiss = Pas maintenant
+
+## Why a pack was not imported
+import-details = Détails
+import-reason-not_found = Le fichier ou le dossier est introuvable. Vérifiez que la clé USB est branchée.
+import-reason-invalid_pack = Ce fichier est abîmé ou a été modifié. Ne l’utilisez pas : demandez une nouvelle copie à l’éditeur.
+import-reason-untrusted = L’éditeur de ce pack n’est pas reconnu sur cet appareil. Ajoutez sa clé dans les Réglages, ou autorisez les éditeurs non reconnus si vous êtes sûr de sa provenance.
+import-reason-version_conflict = Une version plus récente de ce cours, ou une autre copie de la même version, est déjà installée.
+import-reason-disk_full = Il n’y a pas assez d’espace libre sur cet ordinateur. Supprimez des cours inutilisés, puis réessayez.
+import-reason-interrupted = La clé USB a été retirée pendant l’importation. Rebranchez-la et importez à nouveau : le travail déjà fait est conservé.
+import-reason-device_error = L’ordinateur n’a pas pu enregistrer le cours. Réessayez ; si cela recommence, demandez de l’aide.

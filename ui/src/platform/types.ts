@@ -82,9 +82,20 @@ export interface ImportResult {
   pack_id: string | null;
   version: string | null;
   outcome: ImportOutcome;
-  /** one line: what happened and what to do */
+  /** why a pack was refused or interrupted; null when it went in */
+  reason: ImportReason | null;
+  /** one line from the device: what happened and what to do */
   message: string;
 }
+
+export type ImportReason =
+  | 'not_found'
+  | 'invalid_pack'
+  | 'untrusted'
+  | 'version_conflict'
+  | 'disk_full'
+  | 'interrupted'
+  | 'device_error';
 
 export interface ImportStatus {
   job: number;

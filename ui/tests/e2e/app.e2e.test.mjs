@@ -44,8 +44,8 @@ const CHROMIUM_ARGS = [
 
 /** Texts the test expects on screen, straight from the locale files' intent. */
 const TEXT = {
-  en: { library: 'Library', import: 'Import course packs', navImport: 'Import packs', results: 'Results', settings: 'Settings', trusted: 'Trusted publishers' },
-  ar: { library: 'المكتبة', import: 'استيراد حزم الدروس', navImport: 'استيراد الحزم', results: 'النتائج', settings: 'الإعدادات', trusted: 'الناشرون الموثوقون' },
+  en: { notFound: 'The file or folder was not found. Check that the USB stick is plugged in.', library: 'Library', import: 'Import course packs', navImport: 'Import packs', results: 'Results', settings: 'Settings', trusted: 'Trusted publishers' },
+  ar: { notFound: 'لم يُعثَر على الملف أو المجلد. تأكّد من أن قرص USB موصول.', library: 'المكتبة', import: 'استيراد حزم الدروس', navImport: 'استيراد الحزم', results: 'النتائج', settings: 'الإعدادات', trusted: 'الناشرون الموثوقون' },
 };
 
 const ISOLATE = /[\u2066-\u2069]/g;
@@ -288,6 +288,16 @@ async function journey(lang) {
     const percent = clean(await page.locator('.progress-box .percent').innerText());
     assert.ok(percent.length > 0, 'the progress shows a percentage');
     await shot(page, `${lang}-03-import-results`);
+
+    // A path that does not exist is refused with a reason in this language,
+    // and the device's own words stay one click away.
+    await page.locator('#import-path').fill('/no/such/stick');
+    await page.locator('#import-path').press('Enter');
+    await importButton.click();
+    const refused = page.locator('.result-refused');
+    await refused.waitFor({ timeout: 60_000 });
+    assert.equal(clean(await refused.locator('.result-reason').innerText()), T.notFound);
+    assert.equal(await refused.locator('details').count(), 1);
 
     // 4. The library now lists the packs, in this language.
     await page.locator('.results a.button').click();

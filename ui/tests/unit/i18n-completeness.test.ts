@@ -102,6 +102,7 @@ describe('locales', () => {
       'error-*': ['bad_request', 'not_found', 'pack_refused', 'untrusted', 'disk_full', 'io', 'internal', 'unavailable'],
       'lesson-kind-*': ['html', 'markdown', 'pdf', 'video', 'audio'],
       'outcome-*': ['installed', 'updated', 'unchanged', 'refused', 'interrupted'],
+      'import-reason-*': ['not_found', 'invalid_pack', 'untrusted', 'version_conflict', 'disk_full', 'interrupted', 'device_error'],
     };
     const missing: string[] = [];
     for (const id of used) {

@@ -30,7 +30,42 @@ pub struct ImportResult {
     pub pack_id: Option<String>,
     pub version: Option<String>,
     pub outcome: ResultKind,
+    /// Why a pack was refused or interrupted, as a stable code the UI
+    /// translates; `message` then carries the device's specifics.
+    pub reason: Option<Reason>,
     pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// The file is missing, or there are no packs in the folder.
+    NotFound,
+    /// The file is not a valid pack: damaged, tampered with or malicious.
+    InvalidPack,
+    /// Unsigned, or signed by a publisher this device does not trust.
+    Untrusted,
+    /// A newer version, or the same version with other content, is installed.
+    VersionConflict,
+    DiskFull,
+    /// The source vanished mid-way; importing again resumes.
+    Interrupted,
+    /// Anything else (the database or the disk failed).
+    DeviceError,
+}
+
+impl Reason {
+    fn of(err: &CoreError) -> Self {
+        match err {
+            CoreError::Pack(_) => Reason::InvalidPack,
+            CoreError::Untrusted(_) => Reason::Untrusted,
+            CoreError::Conflict(_) => Reason::VersionConflict,
+            CoreError::DiskFull { .. } => Reason::DiskFull,
+            CoreError::Interrupted(_) => Reason::Interrupted,
+            CoreError::NotFound { .. } => Reason::NotFound,
+            _ => Reason::DeviceError,
+        }
+    }
 }
 
 /// Progress of a whole import, in bytes of the pack files on the source.
@@ -167,6 +202,7 @@ fn success(source: &Path, done: install::Installed) -> ImportResult {
         pack_id: Some(done.pack_id),
         version: Some(done.version),
         outcome,
+        reason: None,
         message,
     }
 }
@@ -183,6 +219,7 @@ fn failure(source: &Path, err: &CoreError) -> ImportResult {
         pack_id: None,
         version: None,
         outcome,
+        reason: Some(Reason::of(err)),
         message: err.to_string(),
     }
 }
@@ -193,6 +230,7 @@ fn refusal(source: &Path, message: &str) -> ImportResult {
         pack_id: None,
         version: None,
         outcome: ResultKind::Refused,
+        reason: Some(Reason::NotFound),
         message: message.to_string(),
     }
 }
