@@ -1,0 +1,94 @@
+// End-to-end test of the real desktop window (Tauri + WebKitGTK) through
+// tauri-driver's W3C WebDriver endpoint. Run by scripts/desktop-smoke.sh
+// under Xvfb, with the sample packs already installed in QALAM_DATA.
+//
+//   DRIVER=http://127.0.0.1:4444 APP=/path/to/qalam-desktop OUT=dir node desktop.e2e.mjs
+//
+// It opens the library, a pack and a lesson, and checks that the lesson's
+// sandboxed frame (served by the qalam-pack: scheme) shows the pack's page;
+// then switches to Arabic and checks the layout is right to left.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const DRIVER = process.env.DRIVER ?? 'http://127.0.0.1:4444';
+const APP = process.env.APP;
+const OUT = process.env.OUT ?? 'test-results/desktop';
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+async function wd(method, path, body) {
+  const res = await fetch(`${DRIVER}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value ?? json)}`);
+  return json.value;
+}
+
+async function until(what, fn, timeoutMs = 30_000) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < end) {
+    try {
+      const value = await fn();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+}
+
+test('the desktop window shows the library, a lesson in its sandboxed frame, and Arabic right to left', async () => {
+  assert.ok(APP, 'APP must name the qalam-desktop binary');
+  mkdirSync(OUT, { recursive: true });
+  const session = await wd('POST', '/session', {
+    capabilities: { alwaysMatch: { browserName: 'wry', 'tauri:options': { application: APP } } },
+  });
+  const sid = session.sessionId;
+  const s = (path) => `/session/${sid}${path}`;
+  const find = (css) => wd('POST', s('/elements'), { using: 'css selector', value: css });
+  const run = (script, args = []) => wd('POST', s('/execute/sync'), { script, args });
+  const shot = async (name) => writeFileSync(join(OUT, `${name}.png`), Buffer.from(await wd('GET', s('/screenshot')), 'base64'));
+  try {
+    const cards = await until('four pack cards', async () => {
+      const found = await find('.pack-card .card-link');
+      return found.length >= 4 ? found : null;
+    });
+    await shot('desktop-library');
+
+    await wd('POST', s(`/element/${cards[0][ELEMENT]}/click`), {});
+    const lessons = await until('the lesson list', async () => {
+      const found = await find('.lesson-item');
+      return found.length > 0 ? found : null;
+    });
+    await wd('POST', s(`/element/${lessons[0][ELEMENT]}/click`), {});
+    const frame = await until('the lesson frame', async () => (await find('iframe.lesson-frame'))[0]);
+    assert.equal(await run('return arguments[0].getAttribute("sandbox")', [frame]), '');
+    const src = await run('return arguments[0].getAttribute("src")', [frame]);
+    assert.match(src, /^(qalam-pack:\/\/localhost\/|http:\/\/qalam-pack\.localhost\/)/);
+
+    await wd('POST', s('/frame'), { id: frame });
+    const heading = await until('the lesson page inside the frame', async () => {
+      const h = await find('h1');
+      return h.length ? await wd('GET', s(`/element/${h[0][ELEMENT]}/text`)) : null;
+    });
+    assert.ok(heading.trim().length > 0, 'the lesson page has a heading');
+    await wd('POST', s('/frame'), { id: null });
+    await shot('desktop-lesson');
+
+    await run(
+      'const sel = document.querySelector("header select"); sel.value = "ar"; sel.dispatchEvent(new Event("change", { bubbles: true }));',
+    );
+    await until('Arabic, right to left', async () =>
+      (await run('return document.documentElement.lang + "/" + document.documentElement.dir')) === 'ar/rtl',
+    );
+    await shot('desktop-lesson-ar');
+  } finally {
+    await wd('DELETE', `/session/${sid}`).catch(() => {});
+  }
+});
