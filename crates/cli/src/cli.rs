@@ -38,6 +38,64 @@ pub enum Command {
     Trust(TrustCommand),
     /// Serve the app and its API over HTTP (LAN web mode)
     Serve(ServeArgs),
+    /// Add and list learner and facilitator profiles
+    #[command(subcommand)]
+    Learner(LearnerCommand),
+    /// Show progress per learner, course, lesson and quiz
+    Progress {
+        /// Only this learner (32 hex digits, from `learner list`)
+        #[arg(long, value_name = "ID")]
+        learner: Option<String>,
+        /// Canonical JSON: devices holding the same events print the same bytes
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read the event log
+    #[command(subcommand)]
+    Events(EventsCommand),
+    /// Check every device's chain, the database and the progress tables
+    Doctor,
+    /// Write a deterministic synthetic workload through the service layer
+    Simulate {
+        #[arg(long, default_value_t = 20)]
+        learners: u32,
+        #[arg(long, default_value_t = 1000)]
+        events: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print `acked SEQ` after each committed batch (for crash tests)
+        #[arg(long, hide = true)]
+        ack: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LearnerCommand {
+    /// Register a profile on this device
+    Add {
+        name: String,
+        /// 4 to 6 digits (ASCII, Arabic-Indic or Extended Arabic-Indic)
+        #[arg(long)]
+        pin: Option<String>,
+        /// A facilitator account rather than a learner
+        #[arg(long)]
+        facilitator: bool,
+    },
+    /// List the profiles shown in the picker, most recently active first
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EventsCommand {
+    /// Print every event held, one per line, by device then seq
+    Export {
+        /// One JSON object per line, fields in a fixed order
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

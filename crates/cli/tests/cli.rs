@@ -432,7 +432,7 @@ mod crash_safety {
             .arg(&v1)
             .assert()
             .success();
-        for trial in 0..8u64 {
+        for trial in 0..12u64 {
             let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("qalam"))
                 .arg("--data")
                 .arg(t.path("data"))
@@ -479,5 +479,240 @@ mod crash_safety {
             .assert()
             .success();
         assert_eq!(list_json(&t)[0]["version"], "2.0.0");
+    }
+}
+
+mod learners_and_events {
+    //! `learner`, `progress`, `events export`, `doctor`, `simulate`.
+    use super::fixtures::*;
+
+    fn stdout(cmd: &mut assert_cmd::Command) -> String {
+        let out = cmd.assert().success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    }
+
+    fn json_lines(text: &str) -> Vec<serde_json::Value> {
+        text.lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn learners_are_added_listed_and_a_bad_pin_is_refused() {
+        let t = Tmp::new();
+        let added = stdout(qalam_data(&t).args(["learner", "add", "Amal", "--pin", "٤٣٢١"]));
+        assert!(added.starts_with("added learner "), "{added}");
+        stdout(qalam_data(&t).args(["learner", "add", "Hana", "--facilitator"]));
+        let out = qalam_data(&t)
+            .args(["learner", "add", "Badr", "--pin", "12"])
+            .assert()
+            .failure();
+        assert_one_line_error(&out.get_output().stderr);
+        let list: Vec<serde_json::Value> =
+            serde_json::from_str(&stdout(qalam_data(&t).args(["learner", "list", "--json"])))
+                .unwrap();
+        assert_eq!(list.len(), 2);
+        let amal = list.iter().find(|l| l["name"] == "Amal").unwrap();
+        assert_eq!(amal["has_pin"], true);
+        assert_eq!(amal["role"], "learner");
+        let hana = list.iter().find(|l| l["name"] == "Hana").unwrap();
+        assert_eq!(hana["role"], "facilitator");
+        let text = stdout(qalam_data(&t).args(["learner", "list"]));
+        assert_eq!(text.lines().count(), 2, "{text}");
+        qalam_data(&t).arg("doctor").assert().success();
+    }
+
+    #[test]
+    fn export_prints_one_event_per_line_in_a_fixed_field_order() {
+        let t = Tmp::new();
+        stdout(qalam_data(&t).args(["learner", "add", "Amal"]));
+        stdout(qalam_data(&t).args([
+            "simulate",
+            "--learners",
+            "3",
+            "--events",
+            "60",
+            "--seed",
+            "4",
+        ]));
+        let text = stdout(qalam_data(&t).args(["events", "export", "--json"]));
+        let events = json_lines(&text);
+        assert!(events.len() >= 64, "{}", events.len());
+        for (i, line) in text.lines().enumerate() {
+            assert!(line.starts_with("{\"device\":"), "{line}");
+            assert_eq!(events[i]["seq"], i as u64 + 1);
+        }
+        let keys: Vec<&str> = text.lines().next().unwrap().split("\":").take(4).collect();
+        assert!(
+            keys[1].ends_with("\"seq") && keys[2].ends_with("\"hlc"),
+            "{keys:?}"
+        );
+        assert_eq!(events[0]["kind"], "learner_registered");
+        assert_eq!(events[0]["fields"]["name"], "Amal");
+        let plain = stdout(qalam_data(&t).args(["events", "export"]));
+        assert_eq!(plain.lines().count(), events.len());
+        let learner = events[0]["learner"].as_str().unwrap();
+        let one = stdout(qalam_data(&t).args(["progress", "--json", "--learner", learner]));
+        let one: serde_json::Value = serde_json::from_str(&one).unwrap();
+        assert_eq!(one["learners"][0]["name"], "Amal");
+        let out = qalam_data(&t)
+            .args(["progress", "--learner", "not-an-id"])
+            .assert()
+            .failure();
+        assert_one_line_error(&out.get_output().stderr);
+    }
+
+    #[test]
+    fn simulate_is_deterministic_and_progress_json_is_canonical() {
+        let (a, b) = (Tmp::new(), Tmp::new());
+        for t in [&a, &b] {
+            let out = stdout(qalam_data(t).args([
+                "simulate",
+                "--learners",
+                "6",
+                "--events",
+                "400",
+                "--seed",
+                "42",
+            ]));
+            assert!(out.contains("simulated 6 learners"), "{out}");
+        }
+        let pa = stdout(qalam_data(&a).args(["progress", "--json"]));
+        let pb = stdout(qalam_data(&b).args(["progress", "--json"]));
+        assert_eq!(pa, pb, "same events, same bytes");
+        let progress: serde_json::Value = serde_json::from_str(&pa).unwrap();
+        assert_eq!(progress["learners"].as_array().unwrap().len(), 6);
+        // The events are the same apart from the random device id.
+        let strip = |t: &Tmp| -> Vec<(serde_json::Value, serde_json::Value, serde_json::Value)> {
+            json_lines(&stdout(qalam_data(t).args(["events", "export", "--json"])))
+                .into_iter()
+                .map(|e| (e["seq"].clone(), e["hlc"].clone(), e["fields"].clone()))
+                .collect()
+        };
+        assert_eq!(strip(&a), strip(&b));
+        let other = Tmp::new();
+        stdout(qalam_data(&other).args([
+            "simulate",
+            "--learners",
+            "6",
+            "--events",
+            "400",
+            "--seed",
+            "43",
+        ]));
+        assert_ne!(stdout(qalam_data(&other).args(["progress", "--json"])), pa);
+        qalam_data(&a).arg("doctor").assert().success();
+    }
+
+    #[test]
+    fn doctor_says_exactly_what_is_wrong_and_fails() {
+        let t = Tmp::new();
+        stdout(qalam_data(&t).args([
+            "simulate",
+            "--learners",
+            "2",
+            "--events",
+            "40",
+            "--seed",
+            "1",
+        ]));
+        let ok = stdout(qalam_data(&t).arg("doctor"));
+        assert!(ok.contains("all checks passed"), "{ok}");
+        let db = t.path("data/qalam.db");
+        {
+            let conn = rusqlite::Connection::open(&db).unwrap();
+            conn.execute(
+                "UPDATE lesson_progress SET active_seconds = active_seconds + 1",
+                [],
+            )
+            .unwrap();
+        }
+        let out = qalam_data(&t).arg("doctor").assert().code(1);
+        let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        assert!(text.contains("PROBLEM: learner "), "{text}");
+        assert!(text.contains("differ from a rebuild"), "{text}");
+        {
+            // Someone bypasses the triggers and edits an event.
+            let conn = rusqlite::Connection::open(&db).unwrap();
+            conn.execute_batch(
+                "DROP TRIGGER events_no_update;
+                 UPDATE events SET body = CAST(replace(body, CAST('Learner 1' AS BLOB), CAST('Learner 9' AS BLOB)) AS BLOB) WHERE seq = 1;",
+            )
+            .unwrap();
+        }
+        let out = qalam_data(&t).arg("doctor").assert().code(1);
+        let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        assert!(
+            text.contains("chain broken: hash mismatch at seq 2"),
+            "{text}"
+        );
+    }
+}
+
+mod event_log_crash_safety {
+    //! kill -9 while events are being appended.
+    use std::io::BufRead;
+    use std::process::Stdio;
+    use std::time::Duration;
+
+    use super::fixtures::*;
+
+    #[test]
+    fn kill_9_never_loses_an_acknowledged_event_and_doctor_passes() {
+        let t = Tmp::new();
+        let bin = assert_cmd::cargo::cargo_bin!("qalam");
+        let mut acked_max = 0u64;
+        for trial in 0..12u64 {
+            let mut child = std::process::Command::new(bin)
+                .env_remove("QALAM_DATA")
+                .env("QALAM_LOG", "error")
+                .arg("--data")
+                .arg(t.path("data"))
+                .args([
+                    "simulate",
+                    "--learners",
+                    "3",
+                    "--events",
+                    "1000000",
+                    "--ack",
+                    "--seed",
+                ])
+                .arg(trial.to_string())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            let stdout = child.stdout.take().unwrap();
+            let reader = std::thread::spawn(move || {
+                let mut last = 0u64;
+                for line in std::io::BufReader::new(stdout).lines() {
+                    let Ok(line) = line else { break };
+                    if let Some(seq) = line.strip_prefix("acked ") {
+                        last = seq.parse().unwrap();
+                    }
+                }
+                last
+            });
+            // Pseudo-random moments: 150 to 650 ms after the start.
+            let wait = 150 + (trial * 7919 % 500);
+            std::thread::sleep(Duration::from_millis(wait));
+            child.kill().unwrap(); // SIGKILL on Unix
+            child.wait().unwrap();
+            let last = reader.join().unwrap();
+            assert!(last >= acked_max, "trial {trial}: acks go forward");
+            acked_max = last;
+            let out = qalam_data(&t).arg("doctor").assert().success();
+            let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+            assert!(text.contains("all checks passed"), "trial {trial}: {text}");
+            let export = qalam_data(&t).args(["events", "export"]).assert().success();
+            let held = String::from_utf8_lossy(&export.get_output().stdout)
+                .lines()
+                .count() as u64;
+            assert!(
+                held >= acked_max,
+                "trial {trial}: {held} events held, {acked_max} acknowledged"
+            );
+        }
+        assert!(acked_max > 0, "the child never acknowledged an event");
     }
 }

@@ -2,14 +2,16 @@
 //! background jobs that belong to it.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::Connection;
 
 use crate::api::jobs::Jobs;
 use crate::error::CoreError;
+use crate::events::{Clock, SystemClock};
 use crate::layout::Layout;
 use crate::packs;
+use crate::storage::identity::Identity;
 
 /// Settings chosen by whoever opens the device (CLI flags, app config).
 #[derive(Debug, Clone)]
@@ -39,6 +41,8 @@ pub struct Device {
     layout: Layout,
     settings: Settings,
     conn: Mutex<Connection>,
+    identity: Identity,
+    clock: Arc<dyn Clock>,
     pub(crate) jobs: Jobs,
     pub(crate) usb_cache: crate::usb::PeekCache,
 }
@@ -47,13 +51,26 @@ impl Device {
     /// Opens the data folder at `root`, creating it on first use, and removes
     /// whatever a crash or power cut left half-done.
     pub fn open(root: &Path, settings: Settings) -> Result<Self, CoreError> {
+        Self::open_with_clock(root, settings, Arc::new(SystemClock))
+    }
+
+    /// Like [`Device::open`], with the physical clock that stamps events
+    /// (a fake one in tests and the simulator).
+    pub fn open_with_clock(
+        root: &Path,
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, CoreError> {
         let layout = Layout::new(root);
         layout.create()?;
-        let conn = crate::storage::open(&layout.database())?;
+        let mut conn = crate::storage::open(&layout.database())?;
+        let identity = crate::storage::identity::load_or_create(&mut conn)?;
         let device = Device {
             layout,
             settings,
             conn: Mutex::new(conn),
+            identity,
+            clock,
             jobs: Jobs::default(),
             usb_cache: crate::usb::PeekCache::default(),
         };
@@ -67,6 +84,15 @@ impl Device {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// This install's device id and enrolment.
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
     }
 
     /// The database connection. A panic while it was held cannot have left

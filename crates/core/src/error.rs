@@ -53,6 +53,11 @@ pub enum CoreError {
 
     #[error("{0}")]
     BadRequest(String),
+
+    #[error(
+        "refused a different event under an id already held (device {device}, seq {seq}): the device's log forked; report it to the centre's facilitator"
+    )]
+    Fork { device: String, seq: u64 },
 }
 
 impl CoreError {
@@ -80,6 +85,7 @@ impl CoreError {
             CoreError::Conflict(_) => "pack_refused",
             CoreError::Interrupted(_) => "interrupted",
             CoreError::BadRequest(_) => "bad_request",
+            CoreError::Fork { .. } => "conflict",
         }
     }
 }

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod device;
 pub mod error;
+pub mod events;
 pub mod layout;
 pub mod packs;
 pub mod storage;

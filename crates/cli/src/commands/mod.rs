@@ -1,5 +1,6 @@
 //! One module per group of subcommands.
 
+mod learners;
 pub mod pack;
 mod serve;
 mod trust;
@@ -24,6 +25,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Pack(command) => pack::run(command, &data),
         Command::Trust(command) => trust::run(command, &data),
         Command::Serve(serve_args) => serve::run(serve_args, &data),
+        Command::Learner(command) => learners::learner(command, &data),
+        Command::Progress { learner, json } => learners::progress(learner.as_deref(), json, &data),
+        Command::Events(command) => learners::events(command, &data),
+        Command::Doctor => learners::doctor(&data),
+        Command::Simulate {
+            learners,
+            events,
+            seed,
+            ack,
+        } => learners::simulate(learners, events, seed, ack, &data),
     }
 }
 

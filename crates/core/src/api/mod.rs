@@ -4,6 +4,8 @@
 
 pub mod dispatch;
 pub mod jobs;
+pub mod learners;
+pub mod simulate;
 pub mod types;
 
 use std::path::{Path, PathBuf};

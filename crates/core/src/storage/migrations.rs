@@ -26,6 +26,83 @@ const STEPS: &[&str] = &[
         name TEXT,
         added_at TEXT NOT NULL
     ) STRICT;",
+    // 2: the device's identity, the event log and its projections
+    // (docs/EVENTS.md, "Storage"). `events` is append-only: the triggers
+    // refuse every UPDATE and DELETE. Devices are named by a small integer
+    // in `events` so that a row does not repeat 16 bytes of device id.
+    "CREATE TABLE device (
+        one INTEGER PRIMARY KEY CHECK (one = 1),
+        device_id BLOB NOT NULL CHECK (length(device_id) = 16),
+        org BLOB NOT NULL CHECK (length(org) = 16),
+        centre BLOB NOT NULL CHECK (length(centre) = 16),
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TRIGGER device_id_is_fixed BEFORE UPDATE OF device_id ON device
+    BEGIN SELECT RAISE(ABORT, 'the device id never changes'); END;
+    CREATE TABLE devices (
+        n INTEGER PRIMARY KEY,
+        device_id BLOB NOT NULL UNIQUE CHECK (length(device_id) = 16),
+        max_hlc BLOB NOT NULL CHECK (length(max_hlc) = 12)
+    ) STRICT;
+    CREATE TABLE events (
+        dev INTEGER NOT NULL REFERENCES devices (n),
+        seq INTEGER NOT NULL CHECK (seq >= 1),
+        body BLOB NOT NULL,
+        PRIMARY KEY (dev, seq)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+    CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+    CREATE TABLE learners (
+        learner BLOB PRIMARY KEY,
+        deleted BLOB,
+        registered BLOB,
+        name TEXT, name_at BLOB,
+        avatar TEXT, avatar_at BLOB,
+        language TEXT, language_at BLOB,
+        pin_hash TEXT, pin_hash_at BLOB,
+        picture_hash TEXT, picture_hash_at BLOB,
+        role INTEGER, role_at BLOB,
+        archived INTEGER, archived_at BLOB,
+        last_active BLOB
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE lesson_progress (
+        learner BLOB NOT NULL,
+        pack TEXT NOT NULL,
+        lesson TEXT NOT NULL,
+        opened BLOB,
+        last_activity BLOB,
+        active_seconds INTEGER NOT NULL,
+        position INTEGER, position_at BLOB,
+        completed BLOB,
+        PRIMARY KEY (learner, pack, lesson)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE quiz_progress (
+        learner BLOB NOT NULL,
+        pack TEXT NOT NULL,
+        quiz TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        best_score INTEGER,
+        last_score INTEGER, last_score_at BLOB,
+        mastered BLOB,
+        PRIMARY KEY (learner, pack, quiz)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE quiz_questions (
+        learner BLOB NOT NULL,
+        pack TEXT NOT NULL,
+        quiz TEXT NOT NULL,
+        question TEXT NOT NULL,
+        answers INTEGER NOT NULL,
+        ever_correct INTEGER NOT NULL,
+        PRIMARY KEY (learner, pack, quiz, question)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE course_progress (
+        learner BLOB NOT NULL,
+        pack TEXT NOT NULL,
+        completed BLOB NOT NULL,
+        PRIMARY KEY (learner, pack)
+    ) STRICT, WITHOUT ROWID;",
 ];
 
 /// Brings the schema to the newest version this build knows, and refuses a

@@ -1,8 +1,11 @@
 //! The device database: one opener that sets every pragma, a migration
 //! ladder, and one module per table.
 
+pub mod events;
+pub mod identity;
 mod migrations;
 pub mod packs;
+pub mod projections;
 pub mod trust;
 
 use std::path::Path;
