@@ -19,7 +19,11 @@ cargo fmt --all -- --check
 say "linting (cargo clippy, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-say "running the Rust tests (unit, property and CLI end-to-end)"
+say "starting a throwaway PostgreSQL on 127.0.0.1 for the server's storage tests"
+eval "$(scripts/pg.sh start)"
+trap 'scripts/pg.sh stop >/dev/null 2>&1 || true' EXIT
+
+say "running the Rust tests (unit, property, storage contract on SQLite and PostgreSQL, CLI end-to-end)"
 cargo test --workspace --locked
 
 say "fuzzing the pack reader and the manifest parser (short run)"
@@ -28,7 +32,7 @@ FUZZ_SECONDS="${FUZZ_SECONDS:-20}" scripts/fuzz.sh
 say "building the CLI and the sample packs"
 cargo build --locked -p qalam
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work"; scripts/pg.sh stop >/dev/null 2>&1 || true' EXIT
 build_sample_packs "$work/packs" "$work/keys/sample-publisher.key"
 
 say "browser end-to-end tests (Chromium, against qalam serve)"

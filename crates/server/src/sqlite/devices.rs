@@ -1,0 +1,98 @@
+//! Devices: lookup by credential, revocation, clock skew.
+
+use qalam_model::{CentreId, DeviceId, OrgId};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::error::StoreError;
+use crate::secrets::CredentialHash;
+use crate::types::{ClockSkew, Device};
+
+const COLUMNS: &str = "id, org, centre, enrolled_ms, revoked_ms";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Device> {
+    Ok(Device {
+        id: DeviceId::from_bytes(r.get(0)?),
+        org: OrgId::from_bytes(r.get(1)?),
+        centre: CentreId::from_bytes(r.get(2)?),
+        enrolled_ms: r.get(3)?,
+        revoked_ms: r.get(4)?,
+    })
+}
+
+pub(super) fn get(c: &Connection, id: DeviceId) -> Result<Device, StoreError> {
+    c.query_row(
+        &format!("SELECT {COLUMNS} FROM devices WHERE id = ?1"),
+        params![id.as_bytes()],
+        from_row,
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::not_found("device", id))
+}
+
+pub(super) fn by_credential_hash(
+    c: &Connection,
+    hash: &CredentialHash,
+) -> Result<Device, StoreError> {
+    let device = c
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM devices WHERE credential_hash = ?1"),
+            params![hash.0],
+            from_row,
+        )
+        .optional()?
+        .ok_or(StoreError::BadCredential)?;
+    if device.revoked_ms.is_some() {
+        return Err(StoreError::Revoked(device.id));
+    }
+    Ok(device)
+}
+
+pub(super) fn revoke(c: &Connection, id: DeviceId, now_ms: i64) -> Result<(), StoreError> {
+    let n = c.execute(
+        "UPDATE devices SET revoked_ms = coalesce(revoked_ms, ?2) WHERE id = ?1",
+        params![id.as_bytes(), now_ms],
+    )?;
+    if n == 0 {
+        return Err(StoreError::not_found("device", id));
+    }
+    Ok(())
+}
+
+pub(super) fn record_status(
+    c: &Connection,
+    device: DeviceId,
+    client_ms: i64,
+    server_ms: i64,
+) -> Result<ClockSkew, StoreError> {
+    get(c, device)?;
+    let skew = ClockSkew {
+        client_ms,
+        server_ms,
+        skew_ms: client_ms.saturating_sub(server_ms),
+    };
+    c.execute(
+        "INSERT INTO clock_skew (device, server_ms, client_ms, skew_ms) VALUES (?1, ?2, ?3, ?4)",
+        params![device.as_bytes(), server_ms, client_ms, skew.skew_ms],
+    )?;
+    Ok(skew)
+}
+
+pub(super) fn clock_skews(
+    c: &Connection,
+    device: DeviceId,
+    limit: usize,
+) -> Result<Vec<ClockSkew>, StoreError> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut stmt = c.prepare(
+        "SELECT client_ms, server_ms, skew_ms FROM clock_skew WHERE device = ?1
+         ORDER BY server_ms DESC, rowid DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![device.as_bytes(), limit], |r| {
+        Ok(ClockSkew {
+            client_ms: r.get(0)?,
+            server_ms: r.get(1)?,
+            skew_ms: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

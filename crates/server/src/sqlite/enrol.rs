@@ -1,0 +1,85 @@
+//! Enrolment codes: single use, expiring, stored hashed.
+
+use qalam_model::{CentreId, DeviceId, EventHash};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use super::accounts;
+use crate::error::StoreError;
+use crate::secrets::{Credential, enrol_code_hash, new_enrol_code};
+use crate::types::{Device, EnrolCode, Enrolment};
+
+pub(super) fn create_code(
+    c: &Connection,
+    centre: CentreId,
+    now_ms: i64,
+    valid_for_ms: i64,
+) -> Result<EnrolCode, StoreError> {
+    accounts::centre(c, centre)?;
+    let code = new_enrol_code()?;
+    let expires_ms = now_ms.saturating_add(valid_for_ms);
+    c.execute(
+        "INSERT INTO enrol_codes (code_hash, centre, created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4)",
+        params![enrol_code_hash(&code), centre.as_bytes(), now_ms, expires_ms],
+    )?;
+    Ok(EnrolCode {
+        code,
+        centre,
+        expires_ms,
+    })
+}
+
+pub(super) fn redeem(
+    c: &mut Connection,
+    code: &str,
+    device: DeviceId,
+    now_ms: i64,
+) -> Result<Enrolment, StoreError> {
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let hash = enrol_code_hash(code);
+    let (centre, expires_ms, used_ms): ([u8; 16], i64, Option<i64>) = tx
+        .query_row(
+            "SELECT centre, expires_ms, used_ms FROM enrol_codes WHERE code_hash = ?1",
+            params![hash],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?
+        .ok_or(StoreError::UnknownCode)?;
+    if used_ms.is_some() {
+        return Err(StoreError::CodeUsed);
+    }
+    if now_ms >= expires_ms {
+        return Err(StoreError::CodeExpired);
+    }
+    let centre = accounts::centre(&tx, CentreId::from_bytes(centre))?;
+    let credential = Credential::random()?;
+    let inserted = tx.execute(
+        "INSERT INTO devices (id, org, centre, credential_hash, enrolled_ms, head_seq, head_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6) ON CONFLICT (id) DO NOTHING",
+        params![
+            device.as_bytes(),
+            centre.org.as_bytes(),
+            centre.id.as_bytes(),
+            credential.hash().0,
+            now_ms,
+            EventHash::GENESIS.as_bytes()
+        ],
+    )?;
+    if inserted == 0 {
+        return Err(StoreError::DeviceExists(device));
+    }
+    tx.execute(
+        "UPDATE enrol_codes SET used_ms = ?2, used_by = ?3 WHERE code_hash = ?1",
+        params![hash, now_ms, device.as_bytes()],
+    )?;
+    tx.commit()?;
+    Ok(Enrolment {
+        device: Device {
+            id: device,
+            org: centre.org,
+            centre: centre.id,
+            enrolled_ms: now_ms,
+            revoked_ms: None,
+        },
+        credential,
+    })
+}

@@ -1,0 +1,108 @@
+//! The storage contract every backend meets (`tests/contract`).
+
+use async_trait::async_trait;
+use qalam_model::{CentreId, DeviceId, Event, OrgId, VersionVector, decode_run};
+
+use crate::error::StoreError;
+use crate::secrets::{Credential, CredentialHash};
+use crate::types::{
+    Centre, ClockSkew, Device, EnrolCode, Enrolment, Entitlement, IngestOutcome, Organisation,
+    PullBatch,
+};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The server's storage. Times are Unix milliseconds passed in by the
+/// caller, so tests control expiry and skew.
+///
+/// Every method is one transaction, and returns only after it committed.
+/// Implementations must be safe with several server processes sharing one
+/// database (PostgreSQL) and with concurrent calls in one process.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    // ---- organisations and centres ----
+
+    async fn create_org(&self, name: &str, now_ms: i64) -> Result<Organisation>;
+    async fn org(&self, id: OrgId) -> Result<Organisation>;
+    async fn create_centre(&self, org: OrgId, name: &str, now_ms: i64) -> Result<Centre>;
+    async fn centre(&self, id: CentreId) -> Result<Centre>;
+
+    // ---- enrolment ----
+
+    /// A single-use code for `centre`, valid until `now_ms + valid_for_ms`.
+    async fn create_enrol_code(
+        &self,
+        centre: CentreId,
+        now_ms: i64,
+        valid_for_ms: i64,
+    ) -> Result<EnrolCode>;
+
+    /// Enrols `device` in the code's centre and returns its credential,
+    /// once. The code is spent only if the enrolment succeeds.
+    async fn redeem_enrol_code(
+        &self,
+        code: &str,
+        device: DeviceId,
+        now_ms: i64,
+    ) -> Result<Enrolment>;
+
+    // ---- devices ----
+
+    async fn device(&self, id: DeviceId) -> Result<Device>;
+
+    /// The device holding this credential. Unknown: `BadCredential`;
+    /// revoked: `Revoked`.
+    async fn device_by_credential_hash(&self, hash: &CredentialHash) -> Result<Device>;
+
+    /// Revokes a device: from the moment this returns, its credential and
+    /// its pushes are refused.
+    async fn revoke_device(&self, id: DeviceId, now_ms: i64) -> Result<()>;
+
+    /// Records the skew between the device's clock and the server's, once
+    /// per sync.
+    async fn record_status(
+        &self,
+        device: DeviceId,
+        client_clock_ms: i64,
+        server_clock_ms: i64,
+    ) -> Result<ClockSkew>;
+
+    /// The latest recorded skews of a device, newest first.
+    async fn clock_skews(&self, device: DeviceId, limit: usize) -> Result<Vec<ClockSkew>>;
+
+    // ---- events ----
+
+    /// Stores a batch pushed by `device` (which must not be revoked): its
+    /// own events, in seq order, continuing the chain the server holds
+    /// (events already held are compared byte for byte). All or nothing, in
+    /// one transaction. Returns the new contiguous high-water mark.
+    async fn ingest(&self, device: DeviceId, events: Vec<Event>) -> Result<IngestOutcome>;
+
+    /// The server's vector restricted to `entitlement`: for each writer
+    /// device of the organisation, the greatest seq of an entitled event.
+    async fn version_vector(&self, entitlement: &Entitlement) -> Result<VersionVector>;
+
+    /// Entitled events of `writer` from `from_seq` on, in seq order, whose
+    /// canonical encodings add up to at most `max_bytes` (but at least one
+    /// event, whatever its size, so a pull always progresses).
+    async fn events_for(
+        &self,
+        entitlement: &Entitlement,
+        writer: DeviceId,
+        from_seq: u64,
+        max_bytes: usize,
+    ) -> Result<PullBatch>;
+
+    // ---- provided ----
+
+    /// Authenticates a presented credential.
+    async fn authenticate(&self, credential: &Credential) -> Result<Device> {
+        self.device_by_credential_hash(&credential.hash()).await
+    }
+
+    /// [`Store::ingest`] of a run as it comes off the wire (`encode_run`).
+    async fn ingest_run(&self, device: DeviceId, run: &[u8]) -> Result<IngestOutcome> {
+        let events = decode_run(run)?;
+        self.ingest(device, events).await
+    }
+}
