@@ -1,20 +1,47 @@
 //! The Qalam desktop window. Each command is a one-line delegation to
-//! `qalam_core::api`; pack content is served through the sandboxed
+//! `qalam_core::api` (the session token of the window, held in [`Tokens`],
+//! is passed along; the core checks it); pack content is served through the sandboxed
 //! `qalam-pack:` scheme. No business rules live here.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod content_scheme;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
+use qalam_core::api::facilitate::{self as fac, NewLearner};
+use qalam_core::api::learners::{LearnerSummary, Progress};
+use qalam_core::api::session::{self, PickerProfile, SessionInfo};
+use qalam_core::api::study::{self, *};
 use qalam_core::api::{self, types::*};
 use qalam_core::{Device, Settings};
-use tauri::State;
+use tauri::{State, Window};
 
 type Dev<'a> = State<'a, Arc<Device>>;
 type Reply<T> = Result<T, ApiError>;
+
+/// One implicit session per window: the token stays here, in Rust, and
+/// never reaches the web view. Roles and isolation are checked by
+/// `qalam_core::api` on every call, exactly as over HTTP.
+#[derive(Default)]
+struct Tokens(Mutex<HashMap<String, String>>);
+type Tok<'a> = State<'a, Tokens>;
+
+impl Tokens {
+    fn of(&self, window: &Window) -> Option<String> {
+        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(window.label()).cloned()
+    }
+    fn set(&self, window: &Window, token: Option<String>) -> Option<String> {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        match token {
+            Some(t) => map.insert(window.label().to_string(), t),
+            None => map.remove(window.label()),
+        }
+    }
+}
 
 #[tauri::command(async, rename_all = "snake_case")]
 fn app_info(device: Dev<'_>) -> AppInfo {
@@ -32,34 +59,282 @@ fn get_pack(device: Dev<'_>, lang: String, id: String) -> Reply<PackDetail> {
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-fn usb_scan(device: Dev<'_>, lang: Option<String>) -> Vec<UsbSource> {
-    api::usb_scan(&device, lang.as_deref().unwrap_or("en"))
+fn profiles_for_picker(device: Dev<'_>) -> Reply<Vec<PickerProfile>> {
+    Ok(session::profiles_for_picker(&device)?)
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-fn import_start(device: Dev<'_>, paths: Vec<PathBuf>, allow_untrusted: bool) -> Reply<JobStarted> {
-    Ok(api::import_start(&device, paths, allow_untrusted)?)
+fn sign_in(
+    d: Dev<'_>,
+    s: Tok<'_>,
+    w: Window,
+    learner_id: String,
+    pin: Option<String>,
+) -> Reply<SessionInfo> {
+    let info = session::sign_in(&d, &learner_id, pin.as_deref())?;
+    let old = s.set(&w, info.token.clone());
+    session::sign_out(&d, old.as_deref());
+    Ok(SessionInfo {
+        token: None,
+        ..info
+    })
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-fn import_status(device: Dev<'_>, job: u64) -> Reply<ImportStatus> {
-    Ok(api::import_status(&device, job)?)
+fn sign_out(d: Dev<'_>, s: Tok<'_>, w: Window) -> serde_json::Value {
+    session::sign_out(&d, s.set(&w, None).as_deref());
+    serde_json::json!({})
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-fn pack_remove(device: Dev<'_>, id: String) -> Reply<serde_json::Value> {
-    api::pack_remove(&device, &id)?;
+fn session_info(d: Dev<'_>, s: Tok<'_>, w: Window) -> Reply<SessionInfo> {
+    Ok(session::session_info(&d, s.of(&w).as_deref())?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn lesson_open(
+    d: Dev<'_>,
+    s: Tok<'_>,
+    w: Window,
+    pack_id: String,
+    lesson_id: String,
+) -> Reply<LessonView> {
+    Ok(study::lesson_open(
+        &d,
+        s.of(&w).as_deref(),
+        &pack_id,
+        &lesson_id,
+    )?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn lesson_progress(
+    d: Dev<'_>,
+    s: Tok<'_>,
+    w: Window,
+    pack_id: String,
+    lesson_id: String,
+    position: u32,
+    active_seconds: u32,
+) -> Reply<LessonView> {
+    Ok(study::lesson_progress(
+        &d,
+        s.of(&w).as_deref(),
+        &pack_id,
+        &lesson_id,
+        position,
+        active_seconds,
+    )?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn lesson_complete(
+    d: Dev<'_>,
+    s: Tok<'_>,
+    w: Window,
+    pack_id: String,
+    lesson_id: String,
+) -> Reply<LessonView> {
+    Ok(study::lesson_complete(
+        &d,
+        s.of(&w).as_deref(),
+        &pack_id,
+        &lesson_id,
+    )?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn quiz_start(
+    d: Dev<'_>,
+    s: Tok<'_>,
+    w: Window,
+    pack_id: String,
+    quiz_id: String,
+) -> Reply<AttemptStarted> {
+    Ok(study::quiz_start(
+        &d,
+        s.of(&w).as_deref(),
+        &pack_id,
+        &quiz_id,
+    )?)
+}
+
+#[allow(clippy::too_many_arguments)]
+#[tauri::command(async, rename_all = "snake_case")]
+fn quiz_answer(
+    d: Dev<'_>,
+    s: Tok<'_>,
+    w: Window,
+    pack_id: String,
+    quiz_id: String,
+    attempt: u64,
+    question_id: String,
+    answer: serde_json::Value,
+    lang: Option<String>,
+) -> Reply<Graded> {
+    Ok(study::quiz_answer(
+        &d,
+        s.of(&w).as_deref(),
+        &pack_id,
+        &quiz_id,
+        attempt,
+        &question_id,
+        &answer,
+        lang.as_deref(),
+    )?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn quiz_finish(
+    d: Dev<'_>,
+    s: Tok<'_>,
+    w: Window,
+    pack_id: String,
+    quiz_id: String,
+    attempt: u64,
+) -> Reply<QuizResult> {
+    Ok(study::quiz_finish(
+        &d,
+        s.of(&w).as_deref(),
+        &pack_id,
+        &quiz_id,
+        attempt,
+    )?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn my_progress(d: Dev<'_>, s: Tok<'_>, w: Window, lang: Option<String>) -> Reply<MyProgress> {
+    Ok(study::my_progress(
+        &d,
+        s.of(&w).as_deref(),
+        lang.as_deref().unwrap_or("en"),
+    )?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn usb_scan(d: Dev<'_>, s: Tok<'_>, w: Window, lang: Option<String>) -> Reply<Vec<UsbSource>> {
+    Ok(fac::usb_scan(
+        &d,
+        s.of(&w).as_deref(),
+        lang.as_deref().unwrap_or("en"),
+    )?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn import_start(
+    d: Dev<'_>,
+    s: Tok<'_>,
+    w: Window,
+    paths: Vec<PathBuf>,
+    allow_untrusted: bool,
+) -> Reply<JobStarted> {
+    Ok(fac::import_start(
+        &d,
+        s.of(&w).as_deref(),
+        paths,
+        allow_untrusted,
+    )?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn import_status(d: Dev<'_>, s: Tok<'_>, w: Window, job: u64) -> Reply<ImportStatus> {
+    Ok(fac::import_status(&d, s.of(&w).as_deref(), job)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn pack_remove(d: Dev<'_>, s: Tok<'_>, w: Window, id: String) -> Reply<serde_json::Value> {
+    fac::pack_remove(&d, s.of(&w).as_deref(), &id)?;
     Ok(serde_json::json!({}))
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-fn trust_list(device: Dev<'_>) -> Reply<Vec<TrustedKey>> {
-    Ok(api::trust_list(&device)?)
+fn trust_list(d: Dev<'_>, s: Tok<'_>, w: Window) -> Reply<Vec<TrustedKey>> {
+    Ok(fac::trust_list(&d, s.of(&w).as_deref())?)
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-fn trust_add(device: Dev<'_>, public_key: String, name: Option<String>) -> Reply<TrustedKey> {
-    Ok(api::trust_add(&device, &public_key, name.as_deref())?)
+fn trust_add(
+    d: Dev<'_>,
+    s: Tok<'_>,
+    w: Window,
+    public_key: String,
+    name: Option<String>,
+) -> Reply<TrustedKey> {
+    Ok(fac::trust_add(
+        &d,
+        s.of(&w).as_deref(),
+        &public_key,
+        name.as_deref(),
+    )?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn learner_list(d: Dev<'_>, s: Tok<'_>, w: Window) -> Reply<Vec<LearnerSummary>> {
+    Ok(fac::learner_list(&d, s.of(&w).as_deref())?)
+}
+
+#[allow(clippy::too_many_arguments)]
+#[tauri::command(async, rename_all = "snake_case")]
+fn learner_add(
+    d: Dev<'_>,
+    s: Tok<'_>,
+    w: Window,
+    name: String,
+    pin: Option<String>,
+    facilitator: Option<bool>,
+    avatar: Option<String>,
+    language: Option<String>,
+) -> Reply<LearnerSummary> {
+    let new = NewLearner {
+        name,
+        pin,
+        facilitator: facilitator.unwrap_or(false),
+        avatar: avatar.unwrap_or_default(),
+        language: language.unwrap_or_default(),
+    };
+    Ok(fac::learner_add(&d, s.of(&w).as_deref(), &new)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn learner_rename(
+    d: Dev<'_>,
+    s: Tok<'_>,
+    w: Window,
+    learner_id: String,
+    name: String,
+) -> Reply<LearnerSummary> {
+    Ok(fac::learner_rename(
+        &d,
+        s.of(&w).as_deref(),
+        &learner_id,
+        &name,
+    )?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn learner_archive(d: Dev<'_>, s: Tok<'_>, w: Window, learner_id: String) -> Reply<LearnerSummary> {
+    Ok(fac::learner_archive(&d, s.of(&w).as_deref(), &learner_id)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn learner_reset_pin(
+    d: Dev<'_>,
+    s: Tok<'_>,
+    w: Window,
+    learner_id: String,
+    pin: Option<String>,
+) -> Reply<LearnerSummary> {
+    Ok(fac::learner_reset_pin(
+        &d,
+        s.of(&w).as_deref(),
+        &learner_id,
+        pin.as_deref(),
+    )?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn centre_progress(d: Dev<'_>, s: Tok<'_>, w: Window) -> Reply<Progress> {
+    Ok(fac::centre_progress(&d, s.of(&w).as_deref())?)
 }
 
 fn main() {
@@ -83,6 +358,7 @@ fn run() -> anyhow::Result<()> {
     let scheme_device = Arc::clone(&device);
     tauri::Builder::default()
         .manage(device)
+        .manage(Tokens::default())
         .register_asynchronous_uri_scheme_protocol("qalam-pack", move |_ctx, request, responder| {
             let device = Arc::clone(&scheme_device);
             std::thread::spawn(move || {
@@ -98,7 +374,24 @@ fn run() -> anyhow::Result<()> {
             import_status,
             pack_remove,
             trust_list,
-            trust_add
+            trust_add,
+            profiles_for_picker,
+            sign_in,
+            sign_out,
+            session_info,
+            lesson_open,
+            lesson_progress,
+            lesson_complete,
+            quiz_start,
+            quiz_answer,
+            quiz_finish,
+            my_progress,
+            learner_list,
+            learner_add,
+            learner_rename,
+            learner_archive,
+            learner_reset_pin,
+            centre_progress
         ])
         .run(tauri::generate_context!())?;
     Ok(())

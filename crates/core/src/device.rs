@@ -24,6 +24,8 @@ pub struct Settings {
     pub usb_roots: Vec<PathBuf>,
     /// Look at the system's mount points (/media, /run/media, drive letters).
     pub scan_system_mounts: bool,
+    /// A session ends after this many seconds without a call.
+    pub session_idle_secs: u64,
 }
 
 impl Default for Settings {
@@ -33,6 +35,7 @@ impl Default for Settings {
             pack_limits: qalam_pack::Limits::default(),
             usb_roots: Vec::new(),
             scan_system_mounts: true,
+            session_idle_secs: 15 * 60,
         }
     }
 }
@@ -45,6 +48,7 @@ pub struct Device {
     clock: Arc<dyn Clock>,
     pub(crate) jobs: Jobs,
     pub(crate) usb_cache: crate::usb::PeekCache,
+    pub(crate) sessions: crate::api::session::Sessions,
 }
 
 impl Device {
@@ -73,6 +77,7 @@ impl Device {
             clock,
             jobs: Jobs::default(),
             usb_cache: crate::usb::PeekCache::default(),
+            sessions: crate::api::session::Sessions::default(),
         };
         packs::cleanup::after_restart(&device)?;
         Ok(device)

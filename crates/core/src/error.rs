@@ -54,6 +54,29 @@ pub enum CoreError {
     #[error("{0}")]
     BadRequest(String),
 
+    /// No session, or one that expired or was ended: sign in again.
+    #[error("{0}")]
+    Unauthenticated(String),
+
+    /// The session's role may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+
+    /// The PIN or password did not match.
+    #[error("{0}")]
+    WrongPin(String),
+
+    /// Too many wrong PINs for this profile: try again after `retry_after_s`.
+    #[error(
+        "too many wrong PINs for this profile; wait {retry_after_s} seconds, then try again, or ask a facilitator to reset the PIN"
+    )]
+    SlowDown { retry_after_s: u64 },
+
+    /// The pack's rule for this step is not met yet (e.g. a lesson's
+    /// completion rule).
+    #[error("{0}")]
+    NotYet(String),
+
     #[error(
         "refused a different event under an id already held (device {device}, seq {seq}): the device's log forked; report it to the centre's facilitator"
     )]
@@ -73,6 +96,14 @@ impl CoreError {
         }
     }
 
+    /// Seconds to wait before trying again, for `slow_down`.
+    pub fn retry_after_s(&self) -> Option<u64> {
+        match self {
+            CoreError::SlowDown { retry_after_s } => Some(*retry_after_s),
+            _ => None,
+        }
+    }
+
     /// A stable, machine-readable code for the UI (see docs/API.md).
     pub fn code(&self) -> &'static str {
         match self {
@@ -86,6 +117,11 @@ impl CoreError {
             CoreError::Interrupted(_) => "interrupted",
             CoreError::BadRequest(_) => "bad_request",
             CoreError::Fork { .. } => "conflict",
+            CoreError::Unauthenticated(_) => "unauthenticated",
+            CoreError::Forbidden(_) => "forbidden",
+            CoreError::WrongPin(_) => "wrong_pin",
+            CoreError::SlowDown { .. } => "slow_down",
+            CoreError::NotYet(_) => "not_yet",
         }
     }
 }

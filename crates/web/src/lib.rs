@@ -76,11 +76,23 @@ pub async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, ServeErro
         .map_err(|source| ServeError::Bind { addr, source })
 }
 
+/// The session token of `Authorization: Bearer <token>`, if any. The token
+/// travels in this header and never in the body, so it is not logged with
+/// the arguments.
+fn bearer(headers: &axum::http::HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_string())
+}
+
 async fn api(
     State(state): State<AppState>,
     Path(command): Path<String>,
+    headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
+    let token = bearer(&headers);
     let args = if body.is_empty() {
         Ok(serde_json::Value::Null)
     } else {
@@ -88,25 +100,29 @@ async fn api(
             .map_err(|e| ApiError::bad_request(format!("the request body is not JSON: {e}")))
     };
     let result = match args {
-        Ok(args) => {
-            tokio::task::spawn_blocking(move || dispatch(&state.device, &command, args, "http"))
-                .await
-                .unwrap_or_else(|e| {
-                    Err(ApiError {
-                        code: "internal".into(),
-                        message: format!("the command failed unexpectedly: {e}"),
-                    })
-                })
-        }
+        Ok(args) => tokio::task::spawn_blocking(move || {
+            dispatch(&state.device, &command, args, token.as_deref(), "http")
+        })
+        .await
+        .unwrap_or_else(|e| {
+            Err(ApiError::new(
+                "internal",
+                format!("the command failed unexpectedly: {e}"),
+            ))
+        }),
         Err(err) => Err(err),
     };
     match result {
         Ok(value) => axum::Json(value).into_response(),
-        Err(err) => (
-            status_of(&err.code),
-            axum::Json(serde_json::json!({"code": err.code, "message": err.message})),
-        )
-            .into_response(),
+        Err(err) => {
+            let mut response = (status_of(&err.code), axum::Json(&err)).into_response();
+            if let Some(secs) = err.retry_after_s
+                && let Ok(value) = HeaderValue::from_str(&secs.to_string())
+            {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            response
+        }
     }
 }
 
@@ -116,7 +132,11 @@ fn status_of(code: &str) -> StatusCode {
         "not_found" => StatusCode::NOT_FOUND,
         "pack_refused" | "untrusted" => StatusCode::UNPROCESSABLE_ENTITY,
         "disk_full" => StatusCode::INSUFFICIENT_STORAGE,
-        "interrupted" => StatusCode::CONFLICT,
+        "interrupted" | "conflict" => StatusCode::CONFLICT,
+        "unauthenticated" | "wrong_pin" => StatusCode::UNAUTHORIZED,
+        "forbidden" => StatusCode::FORBIDDEN,
+        "slow_down" => StatusCode::TOO_MANY_REQUESTS,
+        "not_yet" => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

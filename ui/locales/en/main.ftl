@@ -32,6 +32,13 @@ error-untrusted = The publisher of this pack is not trusted on this device.
 error-disk_full = The disk is full. Remove some packs and try again.
 error-io = The device could not read or write a file.
 error-internal = Something went wrong inside Qalam.
+error-unauthenticated = You are signed out. Sign in again to continue.
+error-forbidden = This profile is not allowed to do this.
+error-wrong_pin = The password or PIN is not right.
+error-slow_down = Too many wrong tries. Wait a little, then try again.
+error-not_yet = This is not finished yet.
+error-conflict = This was already done.
+error-interrupted = This stopped before it finished. Try again to continue.
 error-unavailable = Qalam is not answering. Check that it is running, then try again.
 
 ## Library
@@ -199,3 +206,26 @@ import-reason-version_conflict = A newer version of this course, or a different 
 import-reason-disk_full = There is not enough free space on this laptop. Remove unused courses, then try again.
 import-reason-interrupted = The USB stick was removed during the import. Plug it in again and import again: the work already done is kept.
 import-reason-device_error = The laptop could not save the course. Try again; if it keeps failing, ask for help.
+
+## Facilitator sign-in
+
+signin-title = Facilitator sign-in
+signin-intro-import = Only a facilitator can import course packs. Choose your name, then type your password or PIN.
+signin-intro-settings = Only a facilitator can change these settings. Choose your name, then type your password or PIN.
+signin-pick = Who are you?
+signin-pin-label = Password or PIN
+signin-pin-help = Digits can be typed in any script: 123, ١٢٣ or ۱۲۳.
+signin-submit = Sign in
+signin-busy = Signing in…
+signin-other-profile = Choose another name
+signin-wrong-pin = That password or PIN is not right. Check it and try again.
+signin-slow-down =
+    { $seconds ->
+        [one] Too many wrong tries. Wait one second, then try again.
+       *[other] Too many wrong tries. Wait { $seconds } seconds, then try again.
+    }
+signin-forbidden = This profile cannot manage course packs. Only facilitators can.
+signin-not-found = This profile is no longer on the device. Choose again.
+signin-no-profiles = There are no profiles on this device yet. A facilitator account can be created with the qalam command.
+session-signed-in-as = Signed in:
+session-sign-out = Sign out

@@ -29,6 +29,13 @@ error-untrusted = L’éditeur de ce pack n’est pas reconnu comme fiable sur c
 error-disk_full = Le disque est plein. Supprimez des packs puis réessayez.
 error-io = L’appareil n’a pas pu lire ou écrire un fichier.
 error-internal = Une erreur interne s’est produite dans Qalam.
+error-unauthenticated = Vous êtes déconnecté. Reconnectez-vous pour continuer.
+error-forbidden = Ce profil n’a pas le droit de faire cela.
+error-wrong_pin = Le mot de passe ou le code n’est pas bon.
+error-slow_down = Trop d’essais erronés. Attendez un peu, puis réessayez.
+error-not_yet = Ce n’est pas encore terminé.
+error-conflict = C’est déjà fait.
+error-interrupted = Cela s’est arrêté avant la fin. Réessayez pour continuer.
 error-unavailable = Qalam ne répond pas. Vérifiez qu’il est lancé, puis réessayez.
 
 ## Bibliothèque
@@ -196,3 +203,26 @@ import-reason-version_conflict = Une version plus récente de ce cours, ou une a
 import-reason-disk_full = Il n’y a pas assez d’espace libre sur cet ordinateur. Supprimez des cours inutilisés, puis réessayez.
 import-reason-interrupted = La clé USB a été retirée pendant l’importation. Rebranchez-la et importez à nouveau : le travail déjà fait est conservé.
 import-reason-device_error = L’ordinateur n’a pas pu enregistrer le cours. Réessayez ; si cela recommence, demandez de l’aide.
+
+## Connexion de l’animateur
+
+signin-title = Connexion de l’animateur
+signin-intro-import = Seul un animateur peut importer des packs de cours. Choisissez votre nom, puis tapez votre mot de passe ou votre code.
+signin-intro-settings = Seul un animateur peut modifier ces réglages. Choisissez votre nom, puis tapez votre mot de passe ou votre code.
+signin-pick = Qui êtes-vous ?
+signin-pin-label = Mot de passe ou code
+signin-pin-help = Les chiffres peuvent être tapés dans n’importe quelle écriture : 123, ١٢٣ ou ۱۲۳.
+signin-submit = Se connecter
+signin-busy = Connexion…
+signin-other-profile = Choisir un autre nom
+signin-wrong-pin = Ce mot de passe ou ce code n’est pas bon. Vérifiez-le et réessayez.
+signin-slow-down =
+    { $seconds ->
+        [one] Trop d’essais erronés. Attendez une seconde, puis réessayez.
+       *[other] Trop d’essais erronés. Attendez { $seconds } secondes, puis réessayez.
+    }
+signin-forbidden = Ce profil ne peut pas gérer les packs de cours. Seuls les animateurs le peuvent.
+signin-not-found = Ce profil n’est plus sur l’appareil. Choisissez à nouveau.
+signin-no-profiles = Il n’y a encore aucun profil sur cet appareil. Un compte d’animateur se crée avec la commande qalam.
+session-signed-in-as = Connecté :
+session-sign-out = Se déconnecter

@@ -3,15 +3,20 @@ import { ERROR_CODES, type ApiErrorCode } from './types';
 /** The one error type every command rejects with. */
 export class ApiError extends Error {
   readonly code: ApiErrorCode;
+  /** `slow_down` only: seconds to wait before the next attempt */
+  readonly retryAfterS: number | null;
 
-  constructor(code: ApiErrorCode, message: string) {
+  constructor(code: ApiErrorCode, message: string, retryAfterS: number | null = null) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
+    this.retryAfterS = retryAfterS;
   }
 
-  toJSON(): { code: ApiErrorCode; message: string } {
-    return { code: this.code, message: this.message };
+  toJSON(): { code: ApiErrorCode; message: string; retry_after_s?: number } {
+    return this.retryAfterS === null
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, retry_after_s: this.retryAfterS };
   }
 }
 
@@ -27,9 +32,11 @@ export function isApiErrorCode(value: unknown): value is ApiErrorCode {
 export function toApiError(raw: unknown, fallback: ApiErrorCode = 'internal'): ApiError {
   if (raw instanceof ApiError) return raw;
   if (raw && typeof raw === 'object') {
-    const obj = raw as { code?: unknown; message?: unknown };
+    const obj = raw as { code?: unknown; message?: unknown; retry_after_s?: unknown };
     const message = typeof obj.message === 'string' ? obj.message : '';
-    if (isApiErrorCode(obj.code)) return new ApiError(obj.code, message);
+    const retry =
+      typeof obj.retry_after_s === 'number' && Number.isFinite(obj.retry_after_s) ? Math.max(0, obj.retry_after_s) : null;
+    if (isApiErrorCode(obj.code)) return new ApiError(obj.code, message, retry);
     if (typeof obj.code === 'string') {
       return new ApiError(fallback, message ? `${obj.code}: ${message}` : obj.code);
     }

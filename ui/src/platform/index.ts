@@ -13,6 +13,8 @@ import type {
   ImportStatus,
   PackDetail,
   PackSummary,
+  PickerProfile,
+  Session,
   TrustedKey,
   UsbSource,
 } from './types';
@@ -44,8 +46,25 @@ export function setTransport(next: Transport): void {
   transport = next;
 }
 
+/** HTTP: whether a session token is held (false means nobody is signed in
+ *  on this tab, so there is no point asking). Tauri: null (unknown; the
+ *  shell keeps the session). */
+export function holdsSessionToken(): boolean | null {
+  return transport.hasToken ? transport.hasToken() : null;
+}
+
 export function transportKind(): Transport['kind'] {
   return transport.kind;
+}
+
+type UnauthenticatedListener = (command: string) => void;
+const unauthenticatedListeners = new Set<UnauthenticatedListener>();
+
+/** Called whenever a command answers `unauthenticated` (the session ended
+ *  or expired). Returns a function that stops listening. */
+export function onUnauthenticated(listener: UnauthenticatedListener): () => void {
+  unauthenticatedListeners.add(listener);
+  return () => unauthenticatedListeners.delete(listener);
 }
 
 /** Runs one command. Always rejects with an ApiError. */
@@ -53,7 +72,11 @@ export async function call<T = unknown>(command: string, args: Record<string, un
   try {
     return (await transport.call(command, args)) as T;
   } catch (err) {
-    throw toApiError(err);
+    const error = toApiError(err);
+    if (error.code === 'unauthenticated') {
+      for (const listener of [...unauthenticatedListeners]) listener(command);
+    }
+    throw error;
   }
 }
 
@@ -74,7 +97,16 @@ export function contentUrl(contentPath: string): string {
   return transport.contentBase + encoded;
 }
 
+/** `sign_in` without the token: the transport keeps it (HTTP) or the shell
+ *  does (Tauri). */
+export type SignedIn = Omit<Session, 'token'>;
+
 export const api = {
+  profilesForPicker: (): Promise<PickerProfile[]> => command('profiles_for_picker', {}),
+  signIn: (learnerId: string, pin?: string | null): Promise<SignedIn> =>
+    command('sign_in', pin ? { learner_id: learnerId, pin } : { learner_id: learnerId }),
+  signOut: (): Promise<Record<string, never>> => command('sign_out', {}),
+  sessionInfo: (): Promise<Session> => command('session_info', {}),
   appInfo: (): Promise<AppInfo> => command('app_info', {}),
   listPacks: (lang: string): Promise<PackSummary[]> => command('list_packs', { lang }),
   getPack: (lang: string, id: string): Promise<PackDetail> => command('get_pack', { lang, id }),

@@ -5,4 +5,6 @@ export interface Transport {
   readonly contentBase: string;
   /** Runs one command; rejects with anything (normalised by the caller). */
   call(command: string, args: Record<string, unknown>): Promise<unknown>;
+  /** HTTP only: whether a session token is held (for tests and diagnostics). */
+  hasToken?(): boolean;
 }

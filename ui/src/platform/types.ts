@@ -113,6 +113,28 @@ export interface TrustedKey {
   added_at: string;
 }
 
+export type Role = 'learner' | 'facilitator';
+
+export interface PickerProfile {
+  id: string;
+  name: string;
+  avatar: string;
+  has_pin: boolean;
+}
+
+/** A signed-in session. `token` is only in `sign_in`'s answer over HTTP;
+ *  under Tauri the shell keeps it and the web view never sees it. */
+export interface Session {
+  token?: string;
+  learner_id: string;
+  name: string;
+  avatar: string;
+  /** the learner's UI language, BCP 47 */
+  language: string;
+  role: Role;
+  idle_timeout_s: number;
+}
+
 /** Every command of docs/API.md with its arguments and its answer. */
 export interface Commands {
   app_info: { args: Record<string, never>; result: AppInfo };
@@ -124,6 +146,10 @@ export interface Commands {
   pack_remove: { args: { id: string }; result: Record<string, never> };
   trust_list: { args: Record<string, never>; result: TrustedKey[] };
   trust_add: { args: { public_key: string; name?: string | null }; result: TrustedKey };
+  profiles_for_picker: { args: Record<string, never>; result: PickerProfile[] };
+  sign_in: { args: { learner_id: string; pin?: string }; result: Session };
+  sign_out: { args: Record<string, never>; result: Record<string, never> };
+  session_info: { args: Record<string, never>; result: Session };
 }
 
 export type CommandName = keyof Commands;
@@ -138,6 +164,13 @@ export const ERROR_CODES = [
   'disk_full',
   'io',
   'internal',
+  'unauthenticated',
+  'forbidden',
+  'wrong_pin',
+  'slow_down',
+  'not_yet',
+  'conflict',
+  'interrupted',
   'unavailable',
 ] as const;
 

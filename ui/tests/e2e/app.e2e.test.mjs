@@ -44,8 +44,15 @@ const CHROMIUM_ARGS = [
 
 /** Texts the test expects on screen, straight from the locale files' intent. */
 const TEXT = {
-  en: { notFound: 'The file or folder was not found. Check that the USB stick is plugged in.', library: 'Library', import: 'Import course packs', navImport: 'Import packs', results: 'Results', settings: 'Settings', trusted: 'Trusted publishers' },
-  ar: { notFound: 'لم يُعثَر على الملف أو المجلد. تأكّد من أن قرص USB موصول.', library: 'المكتبة', import: 'استيراد حزم الدروس', navImport: 'استيراد الحزم', results: 'النتائج', settings: 'الإعدادات', trusted: 'الناشرون الموثوقون' },
+  en: { signin: 'Facilitator sign-in', wrongPin: 'That password or PIN is not right. Check it and try again.', signOut: 'Sign out', notFound: 'The file or folder was not found. Check that the USB stick is plugged in.', library: 'Library', import: 'Import course packs', navImport: 'Import packs', results: 'Results', settings: 'Settings', trusted: 'Trusted publishers' },
+  ar: { signin: 'دخول الميسّر', wrongPin: 'كلمة المرور أو الرقم السري غير صحيح. تحقّق منه ثم حاول مرة أخرى.', signOut: 'خروج', notFound: 'لم يُعثَر على الملف أو المجلد. تأكّد من أن قرص USB موصول.', library: 'المكتبة', import: 'استيراد حزم الدروس', navImport: 'استيراد الحزم', results: 'النتائج', settings: 'الإعدادات', trusted: 'الناشرون الموثوقون' },
+};
+
+/** The facilitator each journey creates with the CLI, and how the PIN is typed
+ *  in the UI (Arabic-Indic digits in the Arabic journey: the same PIN). */
+const FACILITATOR = {
+  en: { name: 'Amina Haddad', pin: '482913', typed: '482913' },
+  ar: { name: 'أمينة حداد', pin: '482913', typed: '٤٨٢٩١٣' },
 };
 
 const ISOLATE = /[\u2066-\u2069]/g;
@@ -80,10 +87,12 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function api(base, name, args = {}) {
+async function api(base, name, args = {}, token = null) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
   const res = await fetch(`${base}/api/${name}`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers,
     body: JSON.stringify(args),
   });
   const body = await res.json();
@@ -91,8 +100,15 @@ async function api(base, name, args = {}) {
   return body;
 }
 
+async function facilitatorId(base, name) {
+  const profiles = await api(base, 'profiles_for_picker');
+  const found = profiles.find((p) => p.name === name);
+  assert.ok(found, `profile ${name} in ${JSON.stringify(profiles)}`);
+  return found.id;
+}
+
 /** Starts `qalam serve` (or the mock) on a free port with a fresh data dir and stick. */
-async function startServer(tag) {
+async function startServer(tag, facilitator) {
   const work = mkdtempSync(join(tmpdir(), `qalam-e2e-${tag}-`));
   const data = join(work, 'data');
   // The fake stick: --usb-root points at it and the packs lie on its top level.
@@ -114,6 +130,14 @@ async function startServer(tag) {
       log.write(`$ qalam trust add ${pub}\n${trust.stdout}${trust.stderr}\n`);
       assert.equal(trust.status, 0, `qalam trust add failed: ${trust.stderr || trust.stdout}`);
     }
+    // A facilitator account: Import and Settings need one signed in.
+    const add = spawnSync(
+      QALAM_BIN,
+      ['--data', data, 'learner', 'add', facilitator.name, '--pin', facilitator.pin, '--facilitator'],
+      { encoding: 'utf8' },
+    );
+    log.write(`$ qalam learner add ${facilitator.name} --pin ****** --facilitator\n${add.stdout}${add.stderr}\n`);
+    assert.equal(add.status, 0, `qalam learner add failed: ${add.stderr || add.stdout}`);
     const help = spawnSync(QALAM_BIN, ['serve', '--help'], { encoding: 'utf8' });
     const args = ['--data', data, 'serve', '--listen', `127.0.0.1:${port}`, '--ui-dir', DIST, '--usb-root', usb];
     // Keep the laptop's own mounts (if any) out of the test.
@@ -219,7 +243,8 @@ async function h1(page) {
 /** The whole learner + facilitator journey in one language. */
 async function journey(lang) {
   const T = TEXT[lang];
-  const server = await startServer(lang);
+  const F = FACILITATOR[lang];
+  const server = await startServer(lang, F);
   const browser = await openBrowser(lang);
   const { page } = browser;
   try {
@@ -244,17 +269,63 @@ async function journey(lang) {
     assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link');
     await page.keyboard.press('Enter');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
-    // The plugged-in stick is noticed on the library screen too.
+    // Without a facilitator signed in nothing scans USB media: no banner.
+    await sleep(500);
+    assert.equal(await page.locator('.usb-banner').count(), 0, 'no USB banner before a facilitator signs in');
+
+    // 2. Import asks a facilitator to sign in first.
+    await page.locator('header nav a').nth(1).click();
+    await page.waitForFunction(() => location.hash === '#/import');
+    await page.locator('.profile-button').first().waitFor();
+    assert.equal(await h1(page), T.signin);
+    const profileButton = page.locator('.profile-button', { hasText: F.name });
+    assert.equal(await profileButton.count(), 1, 'the facilitator is in the picker');
+    assert.equal(await profileButton.locator('bdi').getAttribute('dir'), 'auto');
+    await assertNamedControls(page, 'sign-in picker');
+    await shot(page, `${lang}-01-signin-picker`);
+    await profileButton.click();
+    const pinField = page.locator('#signin-pin');
+    await pinField.waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'signin-pin', 'focus moves to the PIN field');
+    assert.equal(await pinField.getAttribute('type'), 'password');
+    await assertNamedControls(page, 'sign-in form');
+
+    // A wrong PIN is refused with a message in this language.
+    await pinField.fill(lang === 'ar' ? '٠٠٠٠٠٠' : '000000');
+    await pinField.press('Enter');
+    const alert = page.locator('.signin [role=alert]');
+    await alert.waitFor();
+    assert.equal(clean(await alert.innerText()), T.wrongPin);
+    // That refusal was asked for: drop its 401 from the problems list.
+    const wrongPinNoise = (p) => /api\/sign_in/.test(p) || /Failed to load resource: .* 401/.test(p);
+    browser.problems.splice(0, browser.problems.length, ...browser.problems.filter((p) => !wrongPinNoise(p)));
+    await shot(page, `${lang}-02-signin-gate`);
+
+    // The right PIN (typed in Arabic-Indic digits in Arabic) opens Import.
+    await pinField.fill(F.typed);
+    await page.locator('.signin-form button[type=submit]').click();
+    await page.waitForFunction((t) => document.querySelector('main h1')?.textContent?.includes(t), T.import);
+    assert.equal(await h1(page), T.import);
+    assert.equal(clean(await page.locator('header .who-name bdi').innerText()), F.name);
+    assert.equal(clean(await page.locator('header .who button').innerText()), T.signOut);
+
+    // The plugged-in stick is noticed on the library screen too, now that a
+    // facilitator is signed in.
+    await page.locator('header nav a').nth(0).click();
+    await page.waitForFunction(() => location.hash === '#/');
     const banner = page.locator('.usb-banner');
     await banner.waitFor();
     assert.equal(await banner.getAttribute('role'), 'status');
-    await shot(page, `${lang}-01-library-empty`);
+    await shot(page, `${lang}-03-library-empty`);
 
-    // 2. Import: the stick's packs are listed; the banner's link leads there.
+    // 3. Import: the stick's packs are listed; the banner's link leads there.
     await banner.getByRole('link').click();
     await page.waitForFunction(() => location.hash === '#/import');
     assert.equal(await h1(page), T.import);
-    const sources = await api(server.base, 'usb_scan', { lang });
+    // The test's own session, for asking the device directly.
+    const token = (await api(server.base, 'sign_in', { learner_id: await facilitatorId(server.base, F.name), pin: F.pin })).token;
+    assert.match(token, /^[0-9a-f]{64}$/);
+    const sources = await api(server.base, 'usb_scan', { lang }, token);
     const readable = sources.flatMap((s) => s.packs.filter((p) => !p.error));
     assert.ok(readable.length > 0, `usb_scan found no readable pack: ${JSON.stringify(sources)}`);
     const allOnStick = sources.flatMap((s) => s.packs);
@@ -269,7 +340,7 @@ async function journey(lang) {
     await page.locator('#untrusted-warning').waitFor();
     await page.locator('.untrusted-toggle input').uncheck();
     await page.locator('#untrusted-warning').waitFor({ state: 'detached' });
-    await shot(page, `${lang}-02-import-sources`);
+    await shot(page, `${lang}-04-import-sources`);
 
     // 3. Tick every readable pack and import.
     if (readable.length > 1) await page.locator('.select-all input').check();
@@ -287,7 +358,7 @@ async function journey(lang) {
     assert.equal(await page.locator('#results-heading').innerText().then(clean), T.results);
     const percent = clean(await page.locator('.progress-box .percent').innerText());
     assert.ok(percent.length > 0, 'the progress shows a percentage');
-    await shot(page, `${lang}-03-import-results`);
+    await shot(page, `${lang}-05-import-results`);
 
     // A path that does not exist is refused with a reason in this language,
     // and the device's own words stay one click away.
@@ -312,7 +383,7 @@ async function journey(lang) {
     assert.equal(await firstTitle.getAttribute('dir'), packs[0].title.dir);
     // Everything on the stick is installed now: the banner has nothing to offer.
     assert.equal(await page.locator('.usb-banner').count(), 0);
-    await shot(page, `${lang}-04-library`);
+    await shot(page, `${lang}-06-library`);
 
     // 5. Open a pack that has a page lesson.
     let pack = null;
@@ -331,7 +402,7 @@ async function journey(lang) {
     // Focus follows the navigation to the new screen's heading.
     assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1');
     await assertNamedControls(page, 'pack');
-    await shot(page, `${lang}-05-pack`);
+    await shot(page, `${lang}-07-pack`);
 
     // 6. Open the lesson: the sandboxed frame shows the pack's page.
     const lessonIndex = pack.lessons.findIndex((l) => l.kind === 'html' || l.kind === 'markdown');
@@ -354,14 +425,14 @@ async function journey(lang) {
     assert.equal(status, 200);
     assert.equal(await h1(page), clean(lesson.title.text));
     await assertNamedControls(page, 'lesson');
-    await shot(page, `${lang}-06-lesson`);
+    await shot(page, `${lang}-08-lesson`);
 
     // 7. Next lesson, then back to the pack.
     const next = pack.lessons[lessonIndex + 1];
     if (next) {
       await page.locator('.lesson-nav .nav-next').click();
       await page.waitForFunction((t) => document.querySelector('main h1')?.textContent?.includes(t), clean(next.title.text));
-      await shot(page, `${lang}-07-next-lesson`);
+      await shot(page, `${lang}-09-next-lesson`);
       await page.locator('.lesson-nav .nav-prev').click();
       await page.waitForFunction((t) => document.querySelector('main h1')?.textContent?.includes(t), clean(lesson.title.text));
     }
@@ -372,7 +443,7 @@ async function journey(lang) {
     await page.locator('header nav a').nth(2).click();
     await page.waitForFunction((t) => document.querySelector('main h1')?.textContent?.includes(t), T.settings);
     assert.equal(await h1(page), T.settings);
-    const keys = await api(server.base, 'trust_list');
+    const keys = await api(server.base, 'trust_list', {}, token);
     await page.waitForFunction((n) => document.querySelectorAll('table.keys tbody tr').length === n || n === 0, keys.length);
     await assertNamedControls(page, 'settings');
     if (lang === 'en') {
@@ -390,11 +461,17 @@ async function journey(lang) {
       await page.locator('.trust-form button[type=submit]').click();
       await page.locator('.trust-form .notice-success').waitFor();
       const added = clean(await page.locator('.trust-form .notice-success').innerText());
-      const after = await api(server.base, 'trust_list');
+      const after = await api(server.base, 'trust_list', {}, token);
       assert.ok(after.some((k) => added.includes(k.key_id)), `success names the key: ${added}`);
       await page.waitForFunction(() => document.querySelector('table.keys')?.textContent?.includes('Qalam sample publisher'));
     }
-    await shot(page, `${lang}-08-settings`);
+    await shot(page, `${lang}-10-settings`);
+
+    // Signing out brings the gate back in place of Settings.
+    await page.locator('header .who button').click();
+    await page.waitForFunction((t) => document.querySelector('main h1')?.textContent?.includes(t), T.signin);
+    assert.equal(await page.locator('header .who').count(), 0);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('qalam.session')), null);
 
     if (lang === 'ar') {
       // Mirrored header: the brand sits on the right, the language switch on the left.
@@ -412,10 +489,10 @@ async function journey(lang) {
       assert.deepEqual(await htmlAttrs(phone), { lang: 'ar', dir: 'rtl' });
       const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `no sideways scrolling on a phone (${overflow}px)`);
-      await shot(phone, `${lang}-09-phone-library`);
+      await shot(phone, `${lang}-11-phone-library`);
       await phone.goto(`${server.base}/#/pack/${encodeURIComponent(pack.id)}/lesson/${encodeURIComponent(lesson.id)}`);
       await phone.locator('iframe.lesson-frame').waitFor();
-      await shot(phone, `${lang}-10-phone-lesson`);
+      await shot(phone, `${lang}-12-phone-lesson`);
       await phone.close();
     }
 

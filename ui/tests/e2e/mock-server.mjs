@@ -4,6 +4,7 @@
 // The real end-to-end test (app.e2e.test.mjs) runs against `qalam serve`;
 // this file is a development aid only and never stands in for it in CI.
 import { createServer } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,7 +103,41 @@ const fail = (code, message) => {
   throw Object.assign(new Error(message), { api: { code, message } });
 };
 
+// Profiles and sessions, as in docs/API.md. The facilitators match the ones
+// the e2e test creates with `qalam learner add` against the real server.
+const PROFILES = [
+  { id: 'f-en', name: 'Amina Haddad', avatar: 'a', has_pin: true, pin: '482913', role: 'facilitator', language: 'en' },
+  { id: 'f-ar', name: 'أمينة حداد', avatar: 'a', has_pin: true, pin: '482913', role: 'facilitator', language: 'ar' },
+  { id: 'l-1', name: 'Omar', avatar: 'o', has_pin: true, pin: '1234', role: 'learner', language: 'ar' },
+];
+const PUBLIC = new Set(['app_info', 'list_packs', 'get_pack', 'profiles_for_picker', 'sign_in']);
+const FACILITATOR_ONLY = new Set(['usb_scan', 'import_start', 'import_status', 'pack_remove', 'trust_list', 'trust_add']);
+const sessions = new Map(); // token → profile
+const wrong = new Map(); // profile id → wrong PINs in a row
+const asciiDigits = (s) => String(s ?? '').replace(/[\u0660-\u0669\u06F0-\u06F9]/g, (d) => String(d.charCodeAt(0) & 0xf));
+const sessionOf = (p) => ({ learner_id: p.id, name: p.name, avatar: p.avatar, language: p.language, role: p.role, idle_timeout_s: 900 });
+
 const commands = {
+  profiles_for_picker: () => PROFILES.map(({ id, name, avatar, has_pin }) => ({ id, name, avatar, has_pin })),
+  sign_in: ({ learner_id, pin }) => {
+    const p = PROFILES.find((x) => x.id === learner_id);
+    if (!p) fail('not_found', `no active profile ${learner_id}`);
+    if (asciiDigits(pin) !== p.pin) {
+      const n = (wrong.get(p.id) ?? 0) + 1;
+      wrong.set(p.id, n);
+      if (n >= 3) throw Object.assign(new Error('slow down'), { api: { code: 'slow_down', message: 'too many wrong PINs', retry_after_s: 5 * 2 ** (n - 3) } });
+      fail('wrong_pin', 'wrong PIN');
+    }
+    wrong.delete(p.id);
+    const token = randomBytes(32).toString('hex');
+    sessions.set(token, p);
+    return { token, ...sessionOf(p) };
+  },
+  sign_out: (_args, token) => {
+    sessions.delete(token);
+    return {};
+  },
+  session_info: (_args, token) => sessionOf(sessions.get(token)),
   app_info: () => ({ version: '0.0.0-mock', data_dir: '/tmp/qalam-mock', transport_hint: 'http (mock)' }),
   list_packs: ({ lang = 'en' }) =>
     PACKS.filter((p) => state.installed.has(p.id))
@@ -148,12 +183,12 @@ const commands = {
     for (const path of j.paths.slice(0, count)) {
       const p = PACKS.find((x) => path.includes(x.id));
       if (!p) {
-        results.push({ source: path, pack_id: null, version: null, outcome: 'refused', message: `${path}: not a course pack (not a zip file); ask the publisher for a new copy` });
+        results.push({ source: path, pack_id: null, version: null, outcome: 'refused', reason: path.endsWith('.qpack') ? 'invalid_pack' : 'not_found', message: `${path}: not a course pack (not a zip file); ask the publisher for a new copy` });
         continue;
       }
       const was = state.installed.has(p.id);
       if (finished) state.installed.set(p.id, new Date().toISOString());
-      results.push({ source: path, pack_id: p.id, version: p.version, outcome: was ? 'unchanged' : 'installed', message: was ? `${p.id} ${p.version} is already installed` : `installed ${p.id} ${p.version}` });
+      results.push({ source: path, pack_id: p.id, version: p.version, outcome: was ? 'unchanged' : 'installed', reason: null, message: was ? `${p.id} ${p.version} is already installed` : `installed ${p.id} ${p.version}` });
     }
     return { job, state: finished ? 'done' : 'running', current: finished ? null : j.paths[index], bytes_done: done, bytes_total: j.total, results };
   },
@@ -191,7 +226,11 @@ createServer(async (req, res) => {
       for await (const chunk of req) raw += chunk;
       const fn = commands[name];
       if (!fn) fail('bad_request', `unknown command ${name}`);
-      const out = fn(raw ? JSON.parse(raw) : {});
+      const token = /^Bearer ([0-9a-f]{64})$/.exec(req.headers.authorization ?? '')?.[1] ?? null;
+      const who = token ? sessions.get(token) : undefined;
+      if (!PUBLIC.has(name) && !who) fail('unauthenticated', 'sign in first');
+      if (FACILITATOR_ONLY.has(name) && who.role !== 'facilitator') fail('forbidden', 'facilitators only');
+      const out = fn(raw ? JSON.parse(raw) : {}, token);
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(out));
       return;
     }
@@ -214,7 +253,10 @@ createServer(async (req, res) => {
     res.writeHead(200, { 'Content-Type': MIME[extname(path)] ?? 'application/octet-stream' }).end(await readFile(path));
   } catch (err) {
     if (err.api) {
-      res.writeHead(err.api.code === 'not_found' ? 404 : 400, { 'Content-Type': 'application/json' }).end(JSON.stringify(err.api));
+      const status = { not_found: 404, unauthenticated: 401, wrong_pin: 401, forbidden: 403, slow_down: 429 }[err.api.code] ?? 400;
+      const headers = { 'Content-Type': 'application/json' };
+      if (err.api.retry_after_s) headers['Retry-After'] = String(err.api.retry_after_s);
+      res.writeHead(status, headers).end(JSON.stringify(err.api));
     } else {
       res.writeHead(err.status ?? 500).end(String(err.message));
     }

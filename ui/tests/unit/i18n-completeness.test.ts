@@ -99,7 +99,10 @@ describe('locales', () => {
     };
     walk(join(root, 'src'));
     const expansions: Record<string, string[]> = {
-      'error-*': ['bad_request', 'not_found', 'pack_refused', 'untrusted', 'disk_full', 'io', 'internal', 'unavailable'],
+      'error-*': [
+        'bad_request', 'not_found', 'pack_refused', 'untrusted', 'disk_full', 'io', 'internal',
+        'unauthenticated', 'forbidden', 'wrong_pin', 'slow_down', 'not_yet', 'conflict', 'interrupted', 'unavailable',
+      ],
       'lesson-kind-*': ['html', 'markdown', 'pdf', 'video', 'audio'],
       'outcome-*': ['installed', 'updated', 'unchanged', 'refused', 'interrupted'],
       'import-reason-*': ['not_found', 'invalid_pack', 'untrusted', 'version_conflict', 'disk_full', 'interrupted', 'device_error'],

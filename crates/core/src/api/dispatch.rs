@@ -1,6 +1,8 @@
 //! Commands by name, for transports that carry a name and JSON arguments
 //! (the HTTP API of `qalam serve`). The Tauri shell registers one typed
 //! command per function instead, with the same names and argument shapes.
+//! The session token is a separate parameter, never part of the arguments,
+//! so it does not end up in logged request bodies.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -55,13 +57,86 @@ fn default_lang() -> String {
 /// Every command name this dispatcher knows, for docs and tests.
 pub const COMMANDS: &[&str] = include!("commands.in");
 
-/// Runs `command` with `args`. Blocking: call it off the async runtime.
+/// Commands that need no session.
+pub const PUBLIC_COMMANDS: &[&str] = &[
+    "app_info",
+    "list_packs",
+    "get_pack",
+    "profiles_for_picker",
+    "sign_in",
+];
+
+#[derive(Deserialize)]
+struct SignInArgs {
+    learner_id: String,
+    pin: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct LessonArgs {
+    pack_id: String,
+    lesson_id: String,
+}
+
+#[derive(Deserialize)]
+struct ProgressArgs {
+    pack_id: String,
+    lesson_id: String,
+    position: u32,
+    active_seconds: u32,
+}
+
+#[derive(Deserialize)]
+struct QuizArgs {
+    pack_id: String,
+    quiz_id: String,
+}
+
+#[derive(Deserialize)]
+struct AttemptArgs {
+    pack_id: String,
+    quiz_id: String,
+    attempt: u64,
+}
+
+#[derive(Deserialize)]
+struct AnswerArgs {
+    pack_id: String,
+    quiz_id: String,
+    attempt: u64,
+    question_id: String,
+    answer: Value,
+    lang: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct LearnerArgs {
+    learner_id: String,
+}
+
+#[derive(Deserialize)]
+struct RenameArgs {
+    learner_id: String,
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct ResetPinArgs {
+    learner_id: String,
+    pin: Option<String>,
+}
+
+/// Runs `command` with `args` for the session `token` (from the
+/// transport, never from `args`). Blocking: call it off the async runtime.
 pub fn dispatch(
     device: &Arc<Device>,
     command: &str,
     args: Value,
+    token: Option<&str>,
     transport_hint: &str,
 ) -> Result<Value, ApiError> {
+    use super::{facilitate as f, session as s, study as st};
+    let t = token;
     match command {
         "app_info" => reply(Ok::<_, ApiError>(super::app_info(device, transport_hint))),
         "list_packs" => {
@@ -72,33 +147,110 @@ pub fn dispatch(
             let a: PackArgs = parse(args)?;
             reply(super::get_pack(device, &a.lang, &a.id))
         }
+        "profiles_for_picker" => reply(s::profiles_for_picker(device)),
+        "sign_in" => {
+            let a: SignInArgs = parse(args)?;
+            reply(s::sign_in(device, &a.learner_id, a.pin.as_deref()))
+        }
+        "sign_out" => {
+            s::sign_out(device, t);
+            reply(Ok::<_, ApiError>(serde_json::json!({})))
+        }
+        "session_info" => reply(s::session_info(device, t)),
+        "lesson_open" => {
+            let a: LessonArgs = parse(args)?;
+            reply(st::lesson_open(device, t, &a.pack_id, &a.lesson_id))
+        }
+        "lesson_progress" => {
+            let a: ProgressArgs = parse(args)?;
+            reply(st::lesson_progress(
+                device,
+                t,
+                &a.pack_id,
+                &a.lesson_id,
+                a.position,
+                a.active_seconds,
+            ))
+        }
+        "lesson_complete" => {
+            let a: LessonArgs = parse(args)?;
+            reply(st::lesson_complete(device, t, &a.pack_id, &a.lesson_id))
+        }
+        "quiz_start" => {
+            let a: QuizArgs = parse(args)?;
+            reply(st::quiz_start(device, t, &a.pack_id, &a.quiz_id))
+        }
+        "quiz_answer" => {
+            let a: AnswerArgs = parse(args)?;
+            reply(st::quiz_answer(
+                device,
+                t,
+                &a.pack_id,
+                &a.quiz_id,
+                a.attempt,
+                &a.question_id,
+                &a.answer,
+                a.lang.as_deref(),
+            ))
+        }
+        "quiz_finish" => {
+            let a: AttemptArgs = parse(args)?;
+            reply(st::quiz_finish(
+                device, t, &a.pack_id, &a.quiz_id, a.attempt,
+            ))
+        }
+        "my_progress" => {
+            let a: LangArgs = parse(args)?;
+            reply(st::my_progress(device, t, &a.lang))
+        }
         "usb_scan" => {
             let a: LangArgs = parse(args)?;
-            reply(Ok::<_, ApiError>(super::usb_scan(device, &a.lang)))
+            reply(f::usb_scan(device, t, &a.lang))
         }
         "import_start" => {
             let a: ImportArgs = parse(args)?;
-            reply(super::import_start(device, a.paths, a.allow_untrusted))
+            reply(f::import_start(device, t, a.paths, a.allow_untrusted))
         }
         "import_status" => {
             let a: JobArgs = parse(args)?;
-            reply(super::import_status(device, a.job))
+            reply(f::import_status(device, t, a.job))
         }
         "pack_remove" => {
             let a: IdArgs = parse(args)?;
-            reply(super::pack_remove(device, &a.id).map(|()| serde_json::json!({})))
+            reply(f::pack_remove(device, t, &a.id).map(|()| serde_json::json!({})))
         }
-        "trust_list" => reply(super::trust_list(device)),
+        "trust_list" => reply(f::trust_list(device, t)),
         "trust_add" => {
             let a: TrustAddArgs = parse(args)?;
-            reply(super::trust_add(device, &a.public_key, a.name.as_deref()))
+            reply(f::trust_add(device, t, &a.public_key, a.name.as_deref()))
         }
-        other => Err(ApiError {
-            code: "not_found".into(),
-            message: format!(
-                "unknown command `{other}`; the UI and the device may be different versions"
-            ),
-        }),
+        "learner_list" => reply(f::learner_list(device, t)),
+        "learner_add" => {
+            let a: f::NewLearner = parse(args)?;
+            reply(f::learner_add(device, t, &a))
+        }
+        "learner_rename" => {
+            let a: RenameArgs = parse(args)?;
+            reply(f::learner_rename(device, t, &a.learner_id, &a.name))
+        }
+        "learner_archive" => {
+            let a: LearnerArgs = parse(args)?;
+            reply(f::learner_archive(device, t, &a.learner_id))
+        }
+        "learner_reset_pin" => {
+            let a: ResetPinArgs = parse(args)?;
+            reply(f::learner_reset_pin(
+                device,
+                t,
+                &a.learner_id,
+                a.pin.as_deref(),
+            ))
+        }
+        "centre_progress" => reply(f::centre_progress(device, t)),
+        other => Err(ApiError::new(
+            "not_found",
+            format!("unknown command `{other}`; the UI and the device may be different versions"),
+        )),
     }
 }
 
@@ -114,10 +266,8 @@ fn parse<T: DeserializeOwned>(args: Value) -> Result<T, ApiError> {
 
 fn reply<T: serde::Serialize, E: Into<ApiError>>(result: Result<T, E>) -> Result<Value, ApiError> {
     let value = result.map_err(Into::into)?;
-    serde_json::to_value(value).map_err(|e| ApiError {
-        code: "internal".into(),
-        message: format!("could not encode the answer: {e}"),
-    })
+    serde_json::to_value(value)
+        .map_err(|e| ApiError::new("internal", format!("could not encode the answer: {e}")))
 }
 
 #[cfg(test)]
@@ -133,11 +283,28 @@ mod tests {
         };
         let device = Arc::new(Device::open(dir.path(), settings).unwrap());
         for command in COMMANDS {
-            if let Err(err) = dispatch(&device, command, Value::Null, "test") {
+            if let Err(err) = dispatch(&device, command, Value::Null, None, "test") {
                 assert!(!err.message.contains("unknown command"), "{command}: {err}");
             }
         }
-        let err = dispatch(&device, "format_disk", Value::Null, "test").unwrap_err();
+        let err = dispatch(&device, "format_disk", Value::Null, None, "test").unwrap_err();
         assert_eq!(err.code, "not_found");
+        for public in PUBLIC_COMMANDS {
+            assert!(COMMANDS.contains(public), "{public}");
+        }
+        // Without a session, exactly the public commands (and sign_out,
+        // which ends nothing) answer anything but `unauthenticated`.
+        let args = serde_json::json!({
+            "lang": "en", "id": "x", "learner_id": "x", "paths": ["x"], "job": 1,
+            "public_key": "x", "name": "x", "pack_id": "x", "lesson_id": "x",
+            "quiz_id": "x", "question_id": "x", "attempt": 1, "answer": "x",
+            "position": 0, "active_seconds": 0,
+        });
+        for command in COMMANDS {
+            let result = dispatch(&device, command, args.clone(), None, "test");
+            let refused = result.as_ref().is_err_and(|e| e.code == "unauthenticated");
+            let open = PUBLIC_COMMANDS.contains(command) || *command == "sign_out";
+            assert_eq!(refused, !open, "{command}: {result:?}");
+        }
     }
 }

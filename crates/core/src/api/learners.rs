@@ -37,7 +37,7 @@ fn role_name(role: Option<Role>) -> &'static str {
     }
 }
 
-fn summary(id: LearnerId, state: &LearnerState) -> LearnerSummary {
+pub(crate) fn summary(id: LearnerId, state: &LearnerState) -> LearnerSummary {
     let p = &state.profile;
     LearnerSummary {
         id: id.to_hex(),
@@ -68,15 +68,48 @@ pub fn hash_pin(pin: &str) -> Result<String, CoreError> {
             "a PIN is 4 to 6 digits; choose another".into(),
         ));
     }
+    hash_secret(&digits)
+}
+
+fn hash_secret(text: &str) -> Result<String, CoreError> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt)
         .map_err(|e| CoreError::BadRequest(format!("could not make a random salt: {e}")))?;
     let salt = SaltString::encode_b64(&salt)
         .map_err(|e| CoreError::BadRequest(format!("could not encode the salt: {e}")))?;
     argon2()?
-        .hash_password(digits.as_bytes(), &salt)
+        .hash_password(text.as_bytes(), &salt)
         .map(|hash| hash.to_string())
         .map_err(|e| CoreError::BadRequest(format!("could not hash the PIN: {e}")))
+}
+
+/// Longest facilitator password, in characters.
+pub const MAX_PASSWORD_CHARS: usize = 64;
+/// Shortest facilitator password, in characters.
+pub const MIN_PASSWORD_CHARS: usize = 6;
+
+/// A facilitator's password as stored: 6 to 64 characters of any kind
+/// (digits in any script normalised to ASCII, so a 6-digit PIN works too),
+/// hashed like a PIN.
+pub fn hash_password(password: &str) -> Result<String, CoreError> {
+    let text = normalize_digits(password.trim());
+    let n = text.chars().count();
+    if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&n) || text.chars().any(char::is_control)
+    {
+        return Err(CoreError::BadRequest(format!(
+            "a facilitator password is {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters; choose another"
+        )));
+    }
+    hash_secret(&text)
+}
+
+/// The secret of a profile of `role`: a PIN for learners, a password for
+/// facilitators.
+pub fn hash_secret_for(role: Role, secret: &str) -> Result<String, CoreError> {
+    match role {
+        Role::Learner => hash_pin(secret),
+        Role::Facilitator => hash_password(secret),
+    }
 }
 
 /// Whether `pin` (digits in any script) matches a stored hash.
@@ -104,12 +137,24 @@ fn new_learner_id() -> Result<LearnerId, CoreError> {
 }
 
 /// Registers a learner (or a facilitator) on this device.
+/// A learner's PIN is 4 to 6 digits; a facilitator's secret is a password
+/// (see [`hash_password`]).
 pub fn learner_add(
     device: &Device,
     name: &str,
     pin: Option<&str>,
     facilitator: bool,
 ) -> Result<LearnerSummary, CoreError> {
+    let role = if facilitator {
+        Role::Facilitator
+    } else {
+        Role::Learner
+    };
+    register(device, name, pin, role, "", "en", None)
+}
+
+/// Checks a profile name and returns it trimmed.
+pub fn check_name(name: &str) -> Result<&str, CoreError> {
     let name = name.trim();
     if name.is_empty()
         || name.chars().count() > MAX_NAME_CHARS
@@ -119,20 +164,40 @@ pub fn learner_add(
             "a name is 1 to {MAX_NAME_CHARS} characters, without control characters"
         )));
     }
-    let pin_hash = pin.map(hash_pin).transpose()?;
+    Ok(name)
+}
+
+/// Registers a profile with every field given.
+pub fn register(
+    device: &Device,
+    name: &str,
+    pin: Option<&str>,
+    role: Role,
+    avatar: &str,
+    language: &str,
+    by: Option<LearnerId>,
+) -> Result<LearnerSummary, CoreError> {
+    let name = check_name(name)?;
+    let short = |s: &str| s.chars().count() <= 64 && !s.chars().any(char::is_control);
+    if !short(avatar) || !short(language) {
+        return Err(CoreError::BadRequest(
+            "an avatar id or language tag is at most 64 characters".into(),
+        ));
+    }
+    let pin_hash = pin.map(|p| hash_secret_for(role, p)).transpose()?;
     let id = new_learner_id()?;
     let payload = Payload::LearnerRegistered(LearnerRegistered {
         name: name.to_string(),
-        avatar: String::new(),
-        language: String::from("en"),
+        avatar: avatar.to_string(),
+        language: if language.is_empty() {
+            String::from("en")
+        } else {
+            language.to_string()
+        },
         pin_hash,
         picture_password_hash: None,
-        role: if facilitator {
-            Role::Facilitator
-        } else {
-            Role::Learner
-        },
-        by: None,
+        role,
+        by,
     });
     record(device, id, vec![payload])?;
     let state = projections::load(&device.conn(), id)?.unwrap_or_default();
@@ -221,7 +286,7 @@ pub struct QuizProgress {
     pub mastered: bool,
 }
 
-fn learner_progress(id: LearnerId, state: &LearnerState) -> LearnerProgress {
+pub(crate) fn learner_progress(id: LearnerId, state: &LearnerState) -> LearnerProgress {
     let s = summary(id, state);
     LearnerProgress {
         id: s.id,

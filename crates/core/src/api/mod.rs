@@ -1,11 +1,23 @@
 //! One function per user action. The Tauri commands, the HTTP API of
 //! `qalam serve` and the CLI all call these, so every transport behaves the
-//! same. Roles will be checked here too, never only in the UI.
+//! same.
+//!
+//! Roles and per-learner isolation are enforced here, not in the UI: the
+//! UI's transports (HTTP dispatch, Tauri) call only the public functions of
+//! this module (`app_info`, `list_packs`, `get_pack`),
+//! [`session`] (picker, sign-in), [`study`] (bound to the session's learner)
+//! and [`facilitate`] (facilitators only), each of which takes the session
+//! token and checks it first. The unchecked functions here and in
+//! [`learners`] are for the local `qalam` CLI, whose user already holds the
+//! data folder.
 
 pub mod dispatch;
+pub mod facilitate;
 pub mod jobs;
 pub mod learners;
+pub mod session;
 pub mod simulate;
+pub mod study;
 pub mod types;
 
 use std::path::{Path, PathBuf};
@@ -49,11 +61,7 @@ pub fn get_pack(device: &Device, lang: &str, id: &str) -> Result<PackDetail, Cor
         what: "installed pack",
         id: id.to_string(),
     })?;
-    let manifest: Manifest = serde_json::from_slice(&row.manifest_json).map_err(|e| {
-        CoreError::BadRequest(format!(
-            "the stored manifest of `{id}` cannot be read ({e}); reinstall the pack"
-        ))
-    })?;
+    let manifest = manifest_of(&row)?;
     let lessons = manifest
         .lessons
         .iter()
@@ -62,6 +70,16 @@ pub fn get_pack(device: &Device, lang: &str, id: &str) -> Result<PackDetail, Cor
     Ok(PackDetail {
         summary: summary_of(&row, lang)?,
         lessons,
+    })
+}
+
+/// The manifest of an installed pack, as stored at install.
+pub(crate) fn manifest_of(row: &PackRow) -> Result<Manifest, CoreError> {
+    serde_json::from_slice(&row.manifest_json).map_err(|e| {
+        CoreError::BadRequest(format!(
+            "the stored manifest of `{}` cannot be read ({e}); reinstall the pack",
+            row.id
+        ))
     })
 }
 

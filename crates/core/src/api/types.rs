@@ -111,6 +111,9 @@ pub struct TrustedKey {
 pub struct ApiError {
     pub code: String,
     pub message: String,
+    /// For `slow_down`: seconds until the next attempt is allowed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after_s: Option<u64>,
 }
 
 impl From<crate::error::CoreError> for ApiError {
@@ -118,15 +121,21 @@ impl From<crate::error::CoreError> for ApiError {
         ApiError {
             code: err.code().to_string(),
             message: err.to_string(),
+            retry_after_s: err.retry_after_s(),
         }
     }
 }
 
 impl ApiError {
     pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new("bad_request", message)
+    }
+
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
         ApiError {
-            code: "bad_request".into(),
+            code: code.into(),
             message: message.into(),
+            retry_after_s: None,
         }
     }
 }

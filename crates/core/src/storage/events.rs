@@ -97,13 +97,25 @@ pub struct Row {
 pub fn for_each_row(
     conn: &Connection,
     n: i64,
+    f: impl FnMut(Row) -> Result<(), CoreError>,
+) -> Result<(), CoreError> {
+    for_each_row_from(conn, n, 1, f)
+}
+
+/// Calls `f` with every row of device number `n` from seq `from` on, in
+/// seq order.
+pub fn for_each_row_from(
+    conn: &Connection,
+    n: i64,
+    from: u64,
     mut f: impl FnMut(Row) -> Result<(), CoreError>,
 ) -> Result<(), CoreError> {
+    let from = i64::try_from(from).unwrap_or(i64::MAX);
     let mut stmt = conn
-        .prepare_cached("SELECT seq, body FROM events WHERE dev = ?1 ORDER BY seq")
+        .prepare_cached("SELECT seq, body FROM events WHERE dev = ?1 AND seq >= ?2 ORDER BY seq")
         .map_err(|e| CoreError::db("read the event log", e))?;
     let mut rows = stmt
-        .query([n])
+        .query(params![n, from])
         .map_err(|e| CoreError::db("read the event log", e))?;
     while let Some(row) = rows
         .next()
