@@ -55,6 +55,9 @@ pub enum Command {
     Events(EventsCommand),
     /// Check every device's chain, the database and the progress tables
     Doctor,
+    /// Administer and run the campus server (organisations, centres, devices)
+    #[command(subcommand)]
+    Server(ServerCommand),
     /// Write a deterministic synthetic workload through the service layer
     Simulate {
         #[arg(long, default_value_t = 20)]
@@ -174,4 +177,79 @@ pub struct ServeArgs {
     /// Do not look at the system's removable-media mount points
     #[arg(long)]
     pub no_system_mounts: bool,
+}
+
+/// Where the campus server keeps its data: SQLite in `--data DIR` unless
+/// `--database` names a PostgreSQL server.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ServerStoreArgs {
+    /// Store everything in PostgreSQL instead of SQLite in --data
+    #[arg(long, value_name = "postgres://…", env = "QALAM_DATABASE_URL")]
+    pub database: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ServerCommand {
+    /// Manage organisations (NGO spaces)
+    #[command(subcommand)]
+    Org(ServerOrgCommand),
+    /// Manage study centres
+    #[command(subcommand)]
+    Centre(ServerCentreCommand),
+    /// Create a single-use enrolment code for a centre; prints the code last
+    EnrolCode {
+        /// Centre id (32 hex digits, from `server centre add`)
+        #[arg(long, value_name = "CENTRE_ID")]
+        centre: String,
+        /// Hours until the code expires
+        #[arg(long, value_name = "N", default_value_t = 72)]
+        valid_hours: u32,
+        #[command(flatten)]
+        store: ServerStoreArgs,
+    },
+    /// Manage enrolled devices
+    #[command(subcommand)]
+    Device(ServerDeviceCommand),
+    /// Run the campus server over HTTP
+    Run {
+        /// Address to listen on, e.g. 127.0.0.1:7878, or 0.0.0.0:7878 for the LAN
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7878")]
+        listen: SocketAddr,
+        #[command(flatten)]
+        store: ServerStoreArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ServerOrgCommand {
+    /// Create an organisation; prints its id last
+    Add {
+        name: String,
+        #[command(flatten)]
+        store: ServerStoreArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ServerCentreCommand {
+    /// Create a centre in an organisation; prints its id last
+    Add {
+        name: String,
+        /// Organisation id (32 hex digits, from `server org add`)
+        #[arg(long, value_name = "ORG_ID")]
+        org: String,
+        #[command(flatten)]
+        store: ServerStoreArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ServerDeviceCommand {
+    /// Refuse a device's credential and pushes from now on; prints its id last
+    Revoke {
+        #[arg(value_name = "DEVICE_ID")]
+        device: String,
+        #[command(flatten)]
+        store: ServerStoreArgs,
+    },
 }

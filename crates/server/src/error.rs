@@ -55,6 +55,11 @@ pub enum StoreError {
     Corrupt(String),
     #[error("storage task failed: {0}")]
     Task(String),
+    #[error("{what}: {source}")]
+    Io {
+        what: String,
+        source: std::io::Error,
+    },
 }
 
 impl StoreError {
@@ -75,6 +80,7 @@ impl StoreError {
                 | StoreError::Pool(_)
                 | StoreError::Corrupt(_)
                 | StoreError::Task(_)
+                | StoreError::Io { .. }
                 | StoreError::Random(_)
         )
     }

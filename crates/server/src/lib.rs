@@ -32,7 +32,9 @@
 //! receive whole.
 
 mod error;
+pub mod http;
 mod ingest;
+mod open;
 pub mod postgres;
 mod secrets;
 pub mod sqlite;
@@ -40,7 +42,9 @@ mod store;
 mod types;
 
 pub use error::StoreError;
+pub use open::{SQLITE_FILE, now_ms, open_store, sqlite_path};
 pub use postgres::PgStore;
+pub use qalam_model::{CentreId, DeviceId, OrgId, ParseIdError};
 pub use secrets::{Credential, CredentialHash};
 pub use sqlite::SqliteStore;
 pub use store::{Result, Store};

@@ -3,6 +3,7 @@
 mod learners;
 pub mod pack;
 mod serve;
+mod server;
 mod trust;
 
 use std::path::PathBuf;
@@ -28,6 +29,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Learner(command) => learners::learner(command, &data),
         Command::Progress { learner, json } => learners::progress(learner.as_deref(), json, &data),
         Command::Events(command) => learners::events(command, &data),
+        Command::Server(command) => server::run(command, args.data.as_deref()),
         Command::Doctor => learners::doctor(&data),
         Command::Simulate {
             learners,
