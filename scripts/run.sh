@@ -22,6 +22,15 @@ say "installing the sample packs into $data"
 "$bin" --data "$data" trust add "$key.pub" --name "Qalam sample packs"
 "$bin" --data "$data" pack import "$QALAM_ROOT/course-packs/dist"
 
+# Importing packs and managing learners in the app needs a facilitator.
+# On first run, make one with a random PIN and say it once.
+if ! "$bin" --data "$data" learner list --json | grep -q '"role": "facilitator"'; then
+  pin="$(python3 -c 'import secrets; print(f"{secrets.randbelow(10**6):06d}")')"
+  "$bin" --data "$data" learner add "Facilitator" --pin "$pin" --facilitator >/dev/null
+  say "created a facilitator account for this data folder"
+  echo "Sign in to Import packs and Settings as \"Facilitator\" with PIN $pin (note it now; it is not shown again)."
+fi
+
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   say "opening the Qalam desktop app"
   QALAM_DATA="$data" exec "$CARGO_TARGET_DIR/debug/qalam-desktop"
