@@ -355,6 +355,7 @@ fn run() -> anyhow::Result<()> {
     let device = Arc::new(Device::open(&data_dir, Settings::default()).map_err(|e| {
         anyhow::anyhow!("could not open the data folder {}: {e}", data_dir.display())
     })?);
+    device.backup_in_background_if_due();
     let scheme_device = Arc::clone(&device);
     tauri::Builder::default()
         .manage(device)

@@ -38,6 +38,8 @@ pub enum Command {
     Trust(TrustCommand),
     /// Serve the app and its API over HTTP (LAN web mode)
     Serve(ServeArgs),
+    /// Take a checked copy of the device database now (the newest 3 are kept)
+    Backup,
     /// Add and list learner and facilitator profiles
     #[command(subcommand)]
     Learner(LearnerCommand),

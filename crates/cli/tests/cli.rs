@@ -1064,3 +1064,38 @@ mod server_run {
         );
     }
 }
+
+mod backups {
+    //! `qalam backup`: checked copies of the device database, newest few kept.
+    use super::fixtures::*;
+
+    #[test]
+    fn backup_writes_a_copy_that_holds_the_learners_and_keeps_the_newest_three() {
+        let t = Tmp::new();
+        qalam_data(&t)
+            .args(["learner", "add", "Amina"])
+            .assert()
+            .success();
+        let mut last = String::new();
+        for _ in 0..5 {
+            let out = qalam_data(&t).arg("backup").assert().success();
+            last = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let path = last.trim().rsplit(' ').next().unwrap().to_string();
+        assert!(path.ends_with(".db"), "{last}");
+        let kept = std::fs::read_dir(t.path("data/backups")).unwrap().count();
+        assert_eq!(kept, 3);
+        // The copy is a whole device: listing learners from it finds Amina.
+        let copy = t.path("restored");
+        std::fs::create_dir_all(&copy).unwrap();
+        std::fs::copy(&path, copy.join("qalam.db")).unwrap();
+        let out = qalam(&t)
+            .arg("--data")
+            .arg(&copy)
+            .args(["learner", "list", "--json"])
+            .assert()
+            .success();
+        assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("Amina"));
+    }
+}

@@ -26,6 +26,9 @@ pub struct Settings {
     pub scan_system_mounts: bool,
     /// A session ends after this many seconds without a call.
     pub session_idle_secs: u64,
+    /// How old the newest database backup may get before a long-running
+    /// shell takes another; `None` turns rolling backups off.
+    pub backup_every: Option<std::time::Duration>,
 }
 
 impl Default for Settings {
@@ -36,6 +39,7 @@ impl Default for Settings {
             usb_roots: Vec::new(),
             scan_system_mounts: true,
             session_idle_secs: 15 * 60,
+            backup_every: Some(std::time::Duration::from_secs(24 * 3600)),
         }
     }
 }
@@ -89,6 +93,36 @@ impl Device {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// Takes a rolling backup on a thread of its own when the newest one is
+    /// older than [`Settings::backup_every`]. Long-running shells (the
+    /// window, `qalam serve`) call this at start; it never delays start-up.
+    pub fn backup_in_background_if_due(&self) {
+        let Some(every) = self.settings.backup_every else {
+            return;
+        };
+        let dir = self.layout.backups();
+        let due = crate::storage::backup::newest_age(&dir, std::time::SystemTime::now())
+            .is_none_or(|age| age >= every);
+        if !due {
+            return;
+        }
+        let db = self.layout.database();
+        let spawned = std::thread::Builder::new()
+            .name("backup".into())
+            .spawn(move || match crate::storage::backup::make(&db, &dir) {
+                Ok(path) => tracing::info!(path = %path.display(), "database backed up"),
+                Err(err) => tracing::warn!(%err, "database backup failed"),
+            });
+        if let Err(err) = spawned {
+            tracing::warn!(%err, "could not start the backup");
+        }
+    }
+
+    /// Takes a rolling backup now and returns its path.
+    pub fn backup_now(&self) -> Result<std::path::PathBuf, CoreError> {
+        crate::storage::backup::make(&self.layout.database(), &self.layout.backups())
     }
 
     /// This install's device id and enrolment.

@@ -5,6 +5,7 @@
 //! DATA/packs/ID/VER-NONCE  installed pack content, one folder per install
 //! DATA/staging/KEY         imports in progress, kept so a pulled-out stick resumes
 //! DATA/trash/              folders being deleted
+//! DATA/backups/            rolling, checked copies of the database
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -53,6 +54,10 @@ impl Layout {
 
     pub fn trash(&self) -> PathBuf {
         self.root.join("trash")
+    }
+
+    pub fn backups(&self) -> PathBuf {
+        self.root.join("backups")
     }
 }
 

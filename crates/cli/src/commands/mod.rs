@@ -26,6 +26,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Pack(command) => pack::run(command, &data),
         Command::Trust(command) => trust::run(command, &data),
         Command::Serve(serve_args) => serve::run(serve_args, &data),
+        Command::Backup => {
+            let path = data.open(|_| {})?.backup_now()?;
+            println!("backed up the database to {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Learner(command) => learners::learner(command, &data),
         Command::Progress { learner, json } => learners::progress(learner.as_deref(), json, &data),
         Command::Events(command) => learners::events(command, &data),

@@ -10,6 +10,7 @@ pub fn run(args: ServeArgs, data: &DataArgs) -> anyhow::Result<ExitCode> {
         settings.usb_roots = args.usb_root.clone();
         settings.scan_system_mounts = !args.no_system_mounts;
     })?);
+    device.backup_in_background_if_due();
     let ui_dir = ui_dir(args.ui_dir);
     if ui_dir.is_none() {
         eprintln!(

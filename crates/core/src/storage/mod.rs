@@ -1,6 +1,7 @@
 //! The device database: one opener that sets every pragma, a migration
 //! ladder, and one module per table.
 
+pub mod backup;
 pub mod events;
 pub mod identity;
 mod migrations;
