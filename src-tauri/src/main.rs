@@ -144,6 +144,24 @@ fn lesson_complete(
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
+fn quiz_get(
+    d: Dev<'_>,
+    s: Tok<'_>,
+    w: Window,
+    pack_id: String,
+    quiz_id: String,
+    lang: String,
+) -> Reply<QuizView> {
+    Ok(study::quiz_get(
+        &d,
+        s.of(&w).as_deref(),
+        &pack_id,
+        &quiz_id,
+        &lang,
+    )?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
 fn quiz_start(
     d: Dev<'_>,
     s: Tok<'_>,
@@ -282,6 +300,7 @@ fn learner_add(
     name: String,
     pin: Option<String>,
     facilitator: Option<bool>,
+    pictures: Option<bool>,
     avatar: Option<String>,
     language: Option<String>,
 ) -> Reply<LearnerSummary> {
@@ -289,6 +308,7 @@ fn learner_add(
         name,
         pin,
         facilitator: facilitator.unwrap_or(false),
+        pictures: pictures.unwrap_or(false),
         avatar: avatar.unwrap_or_default(),
         language: language.unwrap_or_default(),
     };
@@ -323,18 +343,30 @@ fn learner_reset_pin(
     w: Window,
     learner_id: String,
     pin: Option<String>,
+    pictures: Option<bool>,
 ) -> Reply<LearnerSummary> {
     Ok(fac::learner_reset_pin(
         &d,
         s.of(&w).as_deref(),
         &learner_id,
         pin.as_deref(),
+        pictures.unwrap_or(false),
     )?)
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
 fn centre_progress(d: Dev<'_>, s: Tok<'_>, w: Window) -> Reply<Progress> {
     Ok(fac::centre_progress(&d, s.of(&w).as_deref())?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn database_health(device: Dev<'_>) -> DatabaseHealth {
+    api::database_health(&device)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn doctor_repair(d: Dev<'_>, s: Tok<'_>, w: Window) -> Reply<fac::RepairOutcome> {
+    Ok(fac::doctor_repair(&d, s.of(&w).as_deref())?)
 }
 
 fn main() {
@@ -383,6 +415,7 @@ fn run() -> anyhow::Result<()> {
             lesson_open,
             lesson_progress,
             lesson_complete,
+            quiz_get,
             quiz_start,
             quiz_answer,
             quiz_finish,
@@ -392,7 +425,9 @@ fn run() -> anyhow::Result<()> {
             learner_rename,
             learner_archive,
             learner_reset_pin,
-            centre_progress
+            centre_progress,
+            database_health,
+            doctor_repair
         ])
         .run(tauri::generate_context!())?;
     Ok(())

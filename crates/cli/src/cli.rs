@@ -56,10 +56,19 @@ pub enum Command {
     #[command(subcommand)]
     Events(EventsCommand),
     /// Check every device's chain, the database and the progress tables
-    Doctor,
+    Doctor {
+        /// Rebuild a damaged database from the newest good backup and every
+        /// event still readable; the damaged files are kept aside
+        #[arg(long)]
+        repair: bool,
+    },
     /// Administer and run the campus server (organisations, centres, devices)
     #[command(subcommand)]
     Server(ServerCommand),
+    /// Enrol this device with a campus server using a single-use code
+    Enrol(EnrolArgs),
+    /// Sync this device's events with its campus server
+    Sync(SyncArgs),
     /// Write a deterministic synthetic workload through the service layer
     Simulate {
         #[arg(long, default_value_t = 20)]
@@ -85,11 +94,21 @@ pub enum LearnerCommand {
         /// A facilitator account rather than a learner
         #[arg(long)]
         facilitator: bool,
+        /// --pin is a picture password: 4 pictures of 9, as digits 1 to 9
+        #[arg(long, requires = "pin", conflicts_with = "facilitator")]
+        pictures: bool,
     },
     /// List the profiles shown in the picker, most recently active first
     List {
         #[arg(long)]
         json: bool,
+    },
+    /// Start as the app does (open the device, start the background
+    /// database check) and print the profile picker's answer as JSON
+    Picker {
+        /// Then wait for the database check and print its verdict on stderr
+        #[arg(long)]
+        check: bool,
     },
 }
 
@@ -145,6 +164,20 @@ pub enum PackCommand {
         ids: Vec<String>,
         #[arg(long, value_name = "DIR")]
         to: PathBuf,
+    },
+    /// Download and install new or updated packs from the campus server's
+    /// catalogue; exits non-zero unless every pack completed (run it again
+    /// to resume)
+    Fetch {
+        /// Campus server address [default: the one this device enrolled with]
+        #[arg(long, value_name = "URL")]
+        server: Option<String>,
+        /// Install packs whose publisher this device does not trust
+        #[arg(long)]
+        allow_untrusted: bool,
+        /// Print the outcome as JSON
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -212,6 +245,9 @@ pub enum ServerCommand {
     /// Manage enrolled devices
     #[command(subcommand)]
     Device(ServerDeviceCommand),
+    /// Offer course packs to an organisation's devices (kept in DIR/packs)
+    #[command(subcommand)]
+    Pack(ServerPackCommand),
     /// Run the campus server over HTTP
     Run {
         /// Address to listen on, e.g. 127.0.0.1:7878, or 0.0.0.0:7878 for the LAN
@@ -219,7 +255,20 @@ pub enum ServerCommand {
         listen: SocketAddr,
         #[command(flatten)]
         store: ServerStoreArgs,
+        #[command(flatten)]
+        tls: TlsArgs,
     },
+}
+
+/// TLS for the campus server: both files or neither.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct TlsArgs {
+    /// PEM certificate chain to serve HTTPS with (needs --tls-key)
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of --tls-cert
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -246,6 +295,31 @@ pub enum ServerCentreCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum ServerPackCommand {
+    /// Verify a pack whole and add it to an organisation's catalogue;
+    /// prints id@version last
+    Add {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Organisation id (32 hex digits, from `server org add`)
+        #[arg(long, value_name = "ORG_ID")]
+        org: String,
+        #[command(flatten)]
+        store: ServerStoreArgs,
+    },
+    /// List an organisation's catalogue
+    List {
+        /// Organisation id (32 hex digits, from `server org add`)
+        #[arg(long, value_name = "ORG_ID")]
+        org: String,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        store: ServerStoreArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum ServerDeviceCommand {
     /// Refuse a device's credential and pushes from now on; prints its id last
     Revoke {
@@ -254,4 +328,31 @@ pub enum ServerDeviceCommand {
         #[command(flatten)]
         store: ServerStoreArgs,
     },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct EnrolArgs {
+    /// Campus server address, e.g. http://10.0.0.5:7878
+    #[arg(long, value_name = "URL")]
+    pub server: String,
+    /// Enrolment code from `qalam server enrol-code`
+    #[arg(long, value_name = "CODE")]
+    pub code: String,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SyncArgs {
+    /// Campus server address [default: the one this device enrolled with]
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+    /// One attempt: exit 0 only if both directions completed
+    #[arg(long)]
+    pub once: bool,
+    /// Print the outcome as JSON (with --once or --status)
+    #[arg(long)]
+    pub json: bool,
+    /// Show what sync last did (enrolment, last sync, events waiting,
+    /// bytes) without contacting the server
+    #[arg(long, conflicts_with = "once")]
+    pub status: bool,
 }

@@ -647,6 +647,81 @@ mod learners_and_events {
             "{text}"
         );
     }
+
+    #[test]
+    fn picture_passwords_are_four_pictures_of_nine() {
+        let t = Tmp::new();
+        let added =
+            stdout(qalam_data(&t).args(["learner", "add", "Nour", "--pin", "٣٩١٧", "--pictures"]));
+        assert!(added.starts_with("added learner "), "{added}");
+        for bad in [
+            &["learner", "add", "X", "--pin", "1230", "--pictures"][..],
+            &["learner", "add", "X", "--pictures"],
+            &["learner", "add", "X", "--pin", "123456", "--pictures"],
+        ] {
+            qalam_data(&t).args(bad).assert().failure();
+        }
+        let list: Vec<serde_json::Value> =
+            serde_json::from_str(&stdout(qalam_data(&t).args(["learner", "list", "--json"])))
+                .unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0]["sign_in_with"], "pictures");
+        assert!(stdout(qalam_data(&t).args(["learner", "list"])).contains("(pictures)"));
+    }
+
+    #[test]
+    fn doctor_repair_restores_a_damaged_database_and_doctor_passes_again() {
+        let t = Tmp::new();
+        let sim = |seed: &str| {
+            stdout(qalam_data(&t).args([
+                "simulate",
+                "--learners",
+                "4",
+                "--events",
+                "1500",
+                "--seed",
+                seed,
+            ]))
+        };
+        sim("1");
+        stdout(qalam_data(&t).arg("backup"));
+        sim("2");
+        let db = t.path("data/qalam.db");
+        let held = |t: &Tmp| {
+            let out = qalam_data(t).args(["events", "export"]).assert().success();
+            String::from_utf8_lossy(&out.get_output().stdout)
+                .lines()
+                .count()
+        };
+        let before = held(&t);
+        {
+            // Garbage over four pages in the middle of the file.
+            use std::io::{Seek, SeekFrom, Write};
+            let len = std::fs::metadata(&db).unwrap().len();
+            let mut f = std::fs::OpenOptions::new().write(true).open(&db).unwrap();
+            f.seek(SeekFrom::Start(len / 4096 / 2 * 4096)).unwrap();
+            f.write_all(&vec![0x5a; 4 * 4096]).unwrap();
+        }
+        let out = qalam_data(&t).arg("doctor").assert().code(1);
+        let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        assert!(text.contains("PROBLEM"), "{text}");
+        let repaired = stdout(qalam_data(&t).args(["doctor", "--repair"]));
+        assert!(
+            repaired.contains("repair: kept a copy of the damaged database"),
+            "{repaired}"
+        );
+        assert!(repaired.contains("repair: using the backup"), "{repaired}");
+        assert!(repaired.contains("takes the new id"), "{repaired}");
+        assert!(repaired.contains("all checks passed"), "{repaired}");
+        let after = held(&t);
+        assert!(
+            after <= before && after > before - 200,
+            "{after} of {before}"
+        );
+        qalam_data(&t).arg("doctor").assert().success();
+        let damaged = std::fs::read_dir(t.path("data/damaged")).unwrap().count();
+        assert_eq!(damaged, 1);
+    }
 }
 
 mod event_log_crash_safety {

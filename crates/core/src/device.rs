@@ -2,16 +2,19 @@
 //! background jobs that belong to it.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::Instant;
 
 use rusqlite::Connection;
 
 use crate::api::jobs::Jobs;
+use crate::api::types::DatabaseHealth;
 use crate::error::CoreError;
 use crate::events::{Clock, SystemClock};
 use crate::layout::Layout;
 use crate::packs;
 use crate::storage::identity::Identity;
+use crate::storage::repair::RepairReport;
 
 /// Settings chosen by whoever opens the device (CLI flags, app config).
 #[derive(Debug, Clone)]
@@ -48,7 +51,11 @@ pub struct Device {
     layout: Layout,
     settings: Settings,
     conn: Mutex<Connection>,
-    identity: Identity,
+    /// Changed only by a repair that gives the device a new id. Each
+    /// identity is allocated once and never freed (a few bytes per repair),
+    /// so that [`Device::identity`] can hand out a plain reference.
+    identity: RwLock<&'static Identity>,
+    health: Arc<Mutex<DatabaseHealth>>,
     clock: Arc<dyn Clock>,
     pub(crate) jobs: Jobs,
     pub(crate) usb_cache: crate::usb::PeekCache,
@@ -71,13 +78,17 @@ impl Device {
     ) -> Result<Self, CoreError> {
         let layout = Layout::new(root);
         layout.create()?;
+        if crate::storage::repair::finish_interrupted(&layout)? {
+            tracing::warn!("finished a database repair that had been interrupted");
+        }
         let mut conn = crate::storage::open(&layout.database())?;
         let identity = crate::storage::identity::load_or_create(&mut conn)?;
         let device = Device {
             layout,
             settings,
             conn: Mutex::new(conn),
-            identity,
+            identity: RwLock::new(Box::leak(Box::new(identity))),
+            health: Arc::new(Mutex::new(DatabaseHealth::unchecked())),
             clock,
             jobs: Jobs::default(),
             usb_cache: crate::usb::PeekCache::default(),
@@ -95,29 +106,101 @@ impl Device {
         &self.settings
     }
 
-    /// Takes a rolling backup on a thread of its own when the newest one is
-    /// older than [`Settings::backup_every`]. Long-running shells (the
-    /// window, `qalam serve`) call this at start; it never delays start-up.
+    /// The start-up work that must never delay the profile picker, on a
+    /// thread of its own: SQLite's quick check of the database (its verdict
+    /// is [`Device::database_health`]), then, if the database is sound and
+    /// the newest backup is older than [`Settings::backup_every`], a
+    /// rolling backup. A damaged database is never backed up, so the good
+    /// backups a repair needs are not rotated out. Long-running shells (the
+    /// window, `qalam serve`) call this at start.
     pub fn backup_in_background_if_due(&self) {
-        let Some(every) = self.settings.backup_every else {
-            return;
-        };
         let dir = self.layout.backups();
-        let due = crate::storage::backup::newest_age(&dir, std::time::SystemTime::now())
-            .is_none_or(|age| age >= every);
-        if !due {
-            return;
-        }
+        let due = self.settings.backup_every.is_some_and(|every| {
+            crate::storage::backup::newest_age(&dir, std::time::SystemTime::now())
+                .is_none_or(|age| age >= every)
+        });
         let db = self.layout.database();
+        let health = Arc::clone(&self.health);
+        set_health(&health, DatabaseHealth::checking());
         let spawned = std::thread::Builder::new()
-            .name("backup".into())
-            .spawn(move || match crate::storage::backup::make(&db, &dir) {
-                Ok(path) => tracing::info!(path = %path.display(), "database backed up"),
-                Err(err) => tracing::warn!(%err, "database backup failed"),
+            .name("start-up-checks".into())
+            .spawn(move || {
+                let checked = check_database(&db, &dir);
+                let sound = checked.state == "ok";
+                set_health(&health, checked);
+                if !sound {
+                    tracing::warn!("the database failed its check; no backup taken");
+                    return;
+                }
+                if due {
+                    match crate::storage::backup::make(&db, &dir) {
+                        Ok(path) => tracing::info!(path = %path.display(), "database backed up"),
+                        Err(err) => tracing::warn!(%err, "database backup failed"),
+                    }
+                }
             });
         if let Err(err) = spawned {
-            tracing::warn!(%err, "could not start the backup");
+            set_health(&self.health, DatabaseHealth::unchecked());
+            tracing::warn!(%err, "could not start the start-up checks");
         }
+    }
+
+    /// The verdict of the latest database check (see
+    /// [`Device::backup_in_background_if_due`]); `"checking"` while it runs.
+    pub fn database_health(&self) -> DatabaseHealth {
+        let mut health = self
+            .health
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        health.backups = crate::storage::backup::list(&self.layout.backups()).len();
+        health
+    }
+
+    /// Runs the database check now, on this thread, and records its verdict.
+    pub fn check_database_now(&self) -> DatabaseHealth {
+        let checked = check_database(&self.layout.database(), &self.layout.backups());
+        set_health(&self.health, checked);
+        self.database_health()
+    }
+
+    /// Repairs the database in place (see [`crate::storage::repair`]) while
+    /// every other call waits: the connection is closed, the repaired file
+    /// put in place and opened again, and the device's id replaced when the
+    /// repair gave it a new one.
+    pub fn repair(&self) -> Result<RepairReport, CoreError> {
+        let mut conn = self.conn();
+        let placeholder =
+            Connection::open_in_memory().map_err(|e| CoreError::db("prepare the repair", e))?;
+        let old = std::mem::replace(&mut *conn, placeholder);
+        if let Err((_, err)) = old.close() {
+            tracing::warn!(%err, "the damaged database did not close cleanly");
+        }
+        let result = crate::storage::repair::repair(&self.layout);
+        let reopened = crate::storage::open(&self.layout.database()).and_then(|mut c| {
+            let identity = crate::storage::identity::load_or_create(&mut c)?;
+            Ok((c, identity))
+        });
+        match reopened {
+            Ok((c, identity)) => {
+                *conn = c;
+                let mut held = self.identity.write().unwrap_or_else(|p| p.into_inner());
+                if **held != identity {
+                    *held = Box::leak(Box::new(identity));
+                }
+            }
+            Err(err) => {
+                tracing::warn!(%err, "could not open the database after the repair");
+                if result.is_ok() {
+                    return Err(err);
+                }
+            }
+        }
+        drop(conn);
+        if result.is_ok() {
+            self.check_database_now();
+        }
+        result
     }
 
     /// Takes a rolling backup now and returns its path.
@@ -127,7 +210,7 @@ impl Device {
 
     /// This install's device id and enrolment.
     pub fn identity(&self) -> &Identity {
-        &self.identity
+        *self.identity.read().unwrap_or_else(|p| p.into_inner())
     }
 
     pub fn clock(&self) -> &dyn Clock {
@@ -142,4 +225,65 @@ impl Device {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+fn set_health(slot: &Mutex<DatabaseHealth>, health: DatabaseHealth) {
+    *slot.lock().unwrap_or_else(|p| p.into_inner()) = health;
+}
+
+/// SQLite's quick check on a connection of its own (read-only, one WAL
+/// snapshot), so learners keep working meanwhile.
+fn check_database(db: &Path, backups: &Path) -> DatabaseHealth {
+    let started = Instant::now();
+    let verdict =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .and_then(|conn| {
+                let mut stmt = conn.prepare("PRAGMA quick_check(20)")?;
+                stmt.query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<Result<Vec<_>, _>>()
+            });
+    let took_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let (state, problems) = match verdict {
+        Ok(lines) if lines == ["ok"] => match behind_backup(db, backups) {
+            Some(problem) => ("damaged", vec![problem]),
+            None => ("ok", Vec::new()),
+        },
+        Ok(lines) => ("damaged", lines),
+        Err(err) => ("damaged", vec![err.to_string()]),
+    };
+    tracing::info!(state, took_ms, "database checked");
+    DatabaseHealth {
+        state,
+        problems,
+        took_ms: Some(took_ms),
+        backups: crate::storage::backup::list(backups).len(),
+    }
+}
+
+/// A sound-looking database can still have gone back in time: a lost WAL
+/// leaves the main file as it was at the last checkpoint. When the newest
+/// backup holds more of this device's own chain than the database does,
+/// that happened, and writing on would fork the chain.
+pub(crate) fn behind_backup(db: &Path, backups: &Path) -> Option<String> {
+    let newest = crate::storage::backup::list(backups).pop()?;
+    let open = |path: &Path| {
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).ok()
+    };
+    let (live, copy) = (open(db)?, open(&newest)?);
+    let me = crate::storage::identity::load(&live).ok()??.device;
+    let own_tip = |conn: &rusqlite::Connection| -> Option<i64> {
+        conn.query_row(
+            "SELECT coalesce(max(seq), 0) FROM events
+             WHERE dev = (SELECT n FROM devices WHERE device_id = ?1)",
+            [me.as_bytes()],
+            |r| r.get(0),
+        )
+        .ok()
+    };
+    let (held, backed_up) = (own_tip(&live)?, own_tip(&copy)?);
+    (backed_up > held).then(|| {
+        format!(
+            "this device's own events end at seq {held} but its newest backup holds them up to seq {backed_up}: the database went back in time (a lost journal); repair it before writing on"
+        )
+    })
 }

@@ -77,6 +77,10 @@ pub enum CoreError {
     #[error("{0}")]
     NotYet(String),
 
+    /// The device's id changed under a writer (a repair gave it a new one).
+    #[error("this device's id changed while saving (the database was repaired); try again")]
+    IdentityChanged,
+
     #[error(
         "refused a different event under an id already held (device {device}, seq {seq}): the device's log forked; report it to the centre's facilitator"
     )]
@@ -116,7 +120,7 @@ impl CoreError {
             CoreError::Conflict(_) => "pack_refused",
             CoreError::Interrupted(_) => "interrupted",
             CoreError::BadRequest(_) => "bad_request",
-            CoreError::Fork { .. } => "conflict",
+            CoreError::Fork { .. } | CoreError::IdentityChanged => "conflict",
             CoreError::Unauthenticated(_) => "unauthenticated",
             CoreError::Forbidden(_) => "forbidden",
             CoreError::WrongPin(_) => "wrong_pin",

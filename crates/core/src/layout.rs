@@ -6,6 +6,7 @@
 //! DATA/staging/KEY         imports in progress, kept so a pulled-out stick resumes
 //! DATA/trash/              folders being deleted
 //! DATA/backups/            rolling, checked copies of the database
+//! DATA/damaged/TIME/       damaged databases kept aside by a repair
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -58,6 +59,10 @@ impl Layout {
 
     pub fn backups(&self) -> PathBuf {
         self.root.join("backups")
+    }
+
+    pub fn damaged(&self) -> PathBuf {
+        self.root.join("damaged")
     }
 }
 

@@ -11,6 +11,7 @@ pub mod events;
 pub mod layout;
 pub mod packs;
 pub mod storage;
+pub mod sync;
 pub mod usb;
 
 pub use device::{Device, Settings};

@@ -175,9 +175,90 @@ fn the_picker_shows_only_public_fields_recent_first() {
     assert_eq!(ids, [badr.as_str(), amal.as_str(), fac.as_str()]);
     let mut keys: Vec<&String> = picker[1].as_object().unwrap().keys().collect();
     keys.sort();
-    assert_eq!(keys, ["avatar", "has_pin", "id", "name"]);
+    assert_eq!(keys, ["avatar", "has_pin", "id", "name", "sign_in_with"]);
     assert_eq!(picker[1]["has_pin"], true);
+    assert_eq!(picker[1]["sign_in_with"], "pin");
     assert_eq!(picker[0]["has_pin"], false);
+    assert_eq!(picker[0]["sign_in_with"], "none");
+}
+
+#[test]
+fn picture_passwords_sign_in_like_pins_and_follow_the_newest_reset() {
+    let (fx, fac, amal, _) = setup();
+    let f = token(&fx, &fac, Some("secret-9"));
+    let d = &fx.device;
+    // Pictures 3, 9, 1, 7 of the nine, sent as digits (any script).
+    let added = call(
+        &fx,
+        "learner_add",
+        json!({"name": "Nour", "pin": "٣٩١٧", "pictures": true}),
+        Some(&f),
+    )
+    .unwrap();
+    assert_eq!(added["sign_in_with"], "pictures");
+    let nour = added["id"].as_str().unwrap().to_string();
+    let picker = session::profiles_for_picker(d).unwrap();
+    let entry = picker.iter().find(|p| p.id == nour).unwrap();
+    assert_eq!((entry.sign_in_with, entry.has_pin), ("pictures", true));
+    assert!(session::sign_in(d, &nour, Some("3917")).is_ok());
+    assert_eq!(
+        call(&fx, "sign_in", json!({"learner_id": nour}), None),
+        Err("wrong_pin".into())
+    );
+    // Not exactly four pictures of 1–9, or pictures for a facilitator.
+    for bad in [
+        json!({"name": "X", "pin": "1230", "pictures": true}),
+        json!({"name": "X", "pin": "12345", "pictures": true}),
+        json!({"name": "X", "pictures": true}),
+        json!({"name": "X", "pin": "1234", "pictures": true, "facilitator": true}),
+    ] {
+        assert_eq!(
+            call(&fx, "learner_add", bad.clone(), Some(&f)),
+            Err("bad_request".into()),
+            "{bad}"
+        );
+    }
+    // Wrong picture passwords slow down exactly like wrong PINs.
+    for _ in 0..2 {
+        assert!(matches!(
+            session::sign_in(d, &nour, Some("1111")),
+            Err(CoreError::WrongPin(_))
+        ));
+    }
+    assert!(matches!(
+        session::sign_in(d, &nour, Some("1111")),
+        Err(CoreError::SlowDown { .. })
+    ));
+    assert!(matches!(
+        session::sign_in(d, &nour, Some("3917")),
+        Err(CoreError::SlowDown { .. })
+    ));
+    // A reset to a PIN and back to pictures; the old secret stops working.
+    let reset = call(
+        &fx,
+        "learner_reset_pin",
+        json!({"learner_id": nour, "pin": "2468", "pictures": true}),
+        Some(&f),
+    )
+    .unwrap();
+    assert_eq!(reset["sign_in_with"], "pictures");
+    assert!(session::sign_in(d, &nour, Some("3917")).is_err());
+    assert!(session::sign_in(d, &nour, Some("2468")).is_ok());
+    let to_pin = facilitate::learner_reset_pin(d, Some(&f), &nour, Some("555555"), false).unwrap();
+    assert_eq!(to_pin.sign_in_with, "pin");
+    assert!(session::sign_in(d, &nour, Some("2468")).is_err());
+    assert!(session::sign_in(d, &nour, Some("555555")).is_ok());
+    let amal_pictures =
+        facilitate::learner_reset_pin(d, Some(&f), &amal, Some("9999"), true).unwrap();
+    assert_eq!(amal_pictures.sign_in_with, "pictures");
+    assert!(session::sign_in(d, &amal, Some("1234")).is_err());
+    let cleared = facilitate::learner_reset_pin(d, Some(&f), &amal, None, false).unwrap();
+    assert_eq!((cleared.sign_in_with, cleared.has_pin), ("none", false));
+    assert!(session::sign_in(d, &amal, None).is_ok());
+    assert!(learners::doctor(d).unwrap().ok());
+    let before = session::profiles_for_picker(d).unwrap();
+    learners::rebuild_projections(d).unwrap();
+    assert_eq!(session::profiles_for_picker(d).unwrap(), before);
 }
 
 #[test]
@@ -381,6 +462,64 @@ fn a_learner_cannot_read_or_write_another_learners_progress() {
         .sum();
     assert_eq!(badr_quizzes, 0);
     assert!(learners::doctor(&fx.device).unwrap().ok());
+}
+
+#[test]
+fn quiz_get_shows_every_question_in_the_language_asked_but_no_answers() {
+    let (fx, _, _, badr) = setup();
+    let t = token(&fx, &badr, None);
+    let view = call(
+        &fx,
+        "quiz_get",
+        json!({ "pack_id": PACK, "quiz_id": "q", "lang": "ar" }),
+        Some(&t),
+    )
+    .unwrap();
+    assert_eq!(view["title"]["text"], "اختبار");
+    assert_eq!(view["title"]["dir"], "rtl");
+    assert_eq!(view["min_score_percent"], 75);
+    let types: Vec<&str> = view["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        ["single_choice", "multiple_choice", "numeric", "short_text"]
+    );
+    // English where the pack has no Arabic, marked as such.
+    assert_eq!(view["questions"][1]["prompt"]["text"], "Pick a and b");
+    assert_eq!(view["questions"][1]["prompt"]["lang"], "en");
+    assert_eq!(view["questions"][0]["choices"][1]["id"], "b");
+    let text = view.to_string();
+    for secret in [
+        "correct",
+        "accept",
+        "answer",
+        "tolerance",
+        "feedback",
+        "نيويورك",
+        "2.5",
+    ] {
+        assert!(!text.contains(secret), "{secret} leaked: {text}");
+    }
+    let err = call(
+        &fx,
+        "quiz_get",
+        json!({ "pack_id": PACK, "quiz_id": "q", "lang": "ar" }),
+        None,
+    )
+    .unwrap_err();
+    assert!(err.contains("unauthenticated"), "{err}");
+    let missing = call(
+        &fx,
+        "quiz_get",
+        json!({ "pack_id": PACK, "quiz_id": "nope" }),
+        Some(&t),
+    )
+    .unwrap_err();
+    assert!(missing.contains("not_found"), "{missing}");
 }
 
 #[test]
@@ -657,9 +796,9 @@ fn facilitators_manage_learners_and_see_the_centre() {
         session::sign_in(d, &amal, Some("1234")),
         Err(CoreError::SlowDown { .. })
     ));
-    facilitate::learner_reset_pin(d, Some(&f), &amal, Some("5678")).unwrap();
+    facilitate::learner_reset_pin(d, Some(&f), &amal, Some("5678"), false).unwrap();
     assert!(session::sign_in(d, &amal, Some("5678")).is_ok());
-    assert!(facilitate::learner_reset_pin(d, Some(&f), &fac, None).is_err());
+    assert!(facilitate::learner_reset_pin(d, Some(&f), &fac, None, false).is_err());
 
     // Archiving hides the profile and ends its session at once.
     facilitate::learner_archive(d, Some(&f), &samir).unwrap();

@@ -120,6 +120,17 @@ enum Direction {
     Down,
 }
 
+impl Direction {
+    /// Either direction, from the parity of a random offset.
+    fn of(offset: u64) -> Self {
+        if offset.is_multiple_of(2) {
+            Self::Up
+        } else {
+            Self::Down
+        }
+    }
+}
+
 /// One connection's faults, as byte offsets.
 #[derive(Debug, Clone, Copy, Default)]
 struct Plan {
@@ -145,16 +156,14 @@ impl Plan {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        let stall_at = stalled.then(|| (Direction::Up, offset()));
+        let stall_at = stalled.then(|| {
+            let at = offset();
+            (Direction::of(at), at)
+        });
         let truncate_up_at = truncated.then(&mut offset);
         let corrupt_at = corrupted.then(|| {
             let at = offset();
-            let dir = if at % 2 == 0 {
-                Direction::Up
-            } else {
-                Direction::Down
-            };
-            (dir, at)
+            (Direction::of(at), at)
         });
         Self {
             cut_at,

@@ -76,6 +76,63 @@ pub struct Profile {
     pub archived: Option<Lww<bool>>,
 }
 
+/// How a profile signs in: the kind of its secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignInWith {
+    /// No secret: the profile signs in with a tap.
+    None,
+    /// A PIN (or a facilitator's password).
+    Pin,
+    /// A picture password: 4 pictures out of 9, sent as digits 1 to 9.
+    Pictures,
+}
+
+impl SignInWith {
+    pub const fn name(self) -> &'static str {
+        match self {
+            SignInWith::None => "none",
+            SignInWith::Pin => "pin",
+            SignInWith::Pictures => "pictures",
+        }
+    }
+}
+
+impl Profile {
+    /// The kind of the profile's secret. The two secrets are registers of
+    /// their own (`pin_hash`, `picture_password_hash`); a device that sets
+    /// one clears the other in the same event, so both carry the same
+    /// stamp and the newer event wins for both. Should both hold a hash
+    /// anyway (events of an older build, which wrote only the PIN), the one
+    /// written by the greater stamp is the secret in force; on a tie, the PIN.
+    pub fn sign_in_with(&self) -> SignInWith {
+        let set = |field: &Option<Lww<Option<String>>>| {
+            field
+                .as_ref()
+                .and_then(|l| l.value.as_ref().map(|_| l.stamp))
+        };
+        match (set(&self.pin_hash), set(&self.picture_password_hash)) {
+            (None, None) => SignInWith::None,
+            (Some(_), None) => SignInWith::Pin,
+            (None, Some(_)) => SignInWith::Pictures,
+            (Some(pin), Some(pictures)) if pictures > pin => SignInWith::Pictures,
+            (Some(_), Some(_)) => SignInWith::Pin,
+        }
+    }
+
+    /// The hash of the secret in force (see [`Profile::sign_in_with`]).
+    pub fn secret_hash(&self) -> Option<&str> {
+        fn value(field: &Option<Lww<Option<String>>>) -> Option<&str> {
+            field.as_ref().and_then(|l| l.value.as_deref())
+        }
+        match self.sign_in_with() {
+            SignInWith::None => None,
+            SignInWith::Pin => value(&self.pin_hash),
+            SignInWith::Pictures => value(&self.picture_password_hash),
+        }
+    }
+}
+
 /// Progress in one lesson.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct LessonState {

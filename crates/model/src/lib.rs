@@ -34,7 +34,7 @@ pub use chain::{
 };
 pub use digits::normalize_digits;
 pub use event::{Event, EventId, is_valid_kind};
-pub use fold::{Applied, DeviceState, LearnerState, State, fold};
+pub use fold::{Applied, DeviceState, LearnerState, SignInWith, State, fold};
 pub use hlc::{Hlc, Stamp, observe, tick};
 pub use ids::{CentreId, DeviceId, EventHash, LearnerId, OrgId, ParseIdError};
 pub use lang::{Direction, direction_of, pick_language};

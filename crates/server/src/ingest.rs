@@ -79,14 +79,19 @@ pub(crate) fn continue_head(
     Ok(verify_chain_from(device, head, fresh)?)
 }
 
-/// For each learner of `events`, the greatest seq about them.
-pub(crate) fn learner_heads(events: &[Event]) -> Vec<(LearnerId, u64)> {
-    let mut heads = std::collections::BTreeMap::new();
+/// For each learner of `events`, in ascending id order, the least and the
+/// greatest seq about them.
+pub(crate) fn learner_spans(events: &[Event]) -> Vec<(LearnerId, u64, u64)> {
+    let mut spans = std::collections::BTreeMap::new();
     for e in events {
-        let h = heads.entry(e.learner).or_insert(0);
-        *h = (*h).max(e.seq);
+        let span = spans.entry(e.learner).or_insert((e.seq, e.seq));
+        span.0 = span.0.min(e.seq);
+        span.1 = span.1.max(e.seq);
     }
-    heads.into_iter().collect()
+    spans
+        .into_iter()
+        .map(|(learner, (lo, hi))| (learner, lo, hi))
+        .collect()
 }
 
 pub(crate) fn to_i64(v: u64, what: &'static str) -> Result<i64, StoreError> {

@@ -31,6 +31,7 @@
 //! per writer rather than use its gap-free head for chains it does not
 //! receive whole.
 
+pub mod catalogue;
 mod error;
 pub mod http;
 mod ingest;
@@ -39,7 +40,9 @@ pub mod postgres;
 mod secrets;
 pub mod sqlite;
 mod store;
+pub mod tls;
 mod types;
+pub mod wire;
 
 pub use error::StoreError;
 pub use open::{SQLITE_FILE, now_ms, open_store, sqlite_path};
@@ -50,5 +53,5 @@ pub use sqlite::SqliteStore;
 pub use store::{Result, Store};
 pub use types::{
     Centre, ClockSkew, Device, EnrolCode, Enrolment, Entitlement, IngestOutcome, Organisation,
-    PullBatch,
+    PresenceChanges, PullBatch,
 };

@@ -7,7 +7,7 @@ use crate::error::StoreError;
 use crate::secrets::{Credential, CredentialHash};
 use crate::types::{
     Centre, ClockSkew, Device, EnrolCode, Enrolment, Entitlement, IngestOutcome, Organisation,
-    PullBatch,
+    PresenceChanges, PullBatch,
 };
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -38,7 +38,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<EnrolCode>;
 
     /// Enrols `device` in the code's centre and returns its credential,
-    /// once. The code is spent only if the enrolment succeeds.
+    /// once. The code is spent only if the enrolment succeeds. The device
+    /// that spent a code may redeem it again until it expires (its first
+    /// answer was lost in transit): it then gets a fresh credential, and
+    /// the one it never saw stops working. Any other device gets
+    /// `CodeUsed`.
     async fn redeem_enrol_code(
         &self,
         code: &str,
@@ -92,6 +96,20 @@ pub trait Store: Send + Sync + 'static {
         from_seq: u64,
         max_bytes: usize,
     ) -> Result<PullBatch>;
+
+    /// The server's chain head (highest contiguous seq stored) of `device`.
+    async fn head_seq(&self, device: DeviceId) -> Result<u64>;
+
+    /// What became entitled at `entitlement.centre` after presence epoch
+    /// `since` (0: everything): per writer of the organisation, the least
+    /// seq about a learner who became present since, and the epoch now.
+    /// A puller lowers its cursors accordingly, because those events may
+    /// lie below where its earlier, filtered pulls had already scanned.
+    async fn presence_since(
+        &self,
+        entitlement: &Entitlement,
+        since: u64,
+    ) -> Result<PresenceChanges>;
 
     // ---- provided ----
 

@@ -99,3 +99,14 @@ pub struct ClockSkew {
     /// `client_ms - server_ms`: positive when the device runs ahead.
     pub skew_ms: i64,
 }
+
+/// Learners who became entitled at a centre since an epoch, as what a
+/// puller must re-read: `rewind` lists, per writer of the organisation, the
+/// least seq of an event about one of them. Presence only grows, and each
+/// push that adds some gives them the centre's next epoch.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PresenceChanges {
+    /// The centre's epoch now: pass it back next time.
+    pub epoch: u64,
+    pub rewind: Vec<(DeviceId, u64)>,
+}

@@ -262,3 +262,225 @@ signin-not-found = لم يعد هذا الملف الشخصي على الجها�
 signin-no-profiles = لا توجد ملفات شخصية على هذا الجهاز بعد. يمكن إنشاء حساب ميسّر بالأمر qalam.
 session-signed-in-as = مسجّل الدخول:
 session-sign-out = خروج
+nav-progress = تقدّمي
+nav-learners = المتعلّمون
+forbidden-title = للميسّرين فقط
+forbidden-body = هذه الشاشة للميسّرين. اطلب المساعدة من ميسّر.
+
+## اختيار الملف الشخصي (شاشة البداية) والدخول
+
+picker-title = من يتعلّم اليوم؟
+picker-intro = ابحث عن صورتك واسمك، ثم اضغط عليه.
+picker-search = ابحث عن اسمك
+picker-search-none = لا يوجد اسم مطابق. تحقّق من الكتابة أو امسح المربّع.
+picker-ended-idle = خرجتَ لأن أحدًا لم يستخدم الحاسوب مدة من الوقت. عملك محفوظ.
+picker-ended-expired = انتهت جلستك. عملك محفوظ. اختر اسمك لتتابع.
+signin-intro-learners = الميسّر وحده يستطيع إدارة المتعلّمين. اختر اسمك ثم اكتب كلمة المرور.
+signin-pin-label-learner = رقمك السري
+signin-pictures-label = اضغط صورك الأربع بالترتيب
+signin-wrong-pictures = هذه الصور غير صحيحة. حاول مرة أخرى.
+signin-slow-down-over = يمكنك المحاولة الآن.
+signin-forbidden-password = ليس لحساب الميسّر هذا كلمة مرور بعد. عيّنها بالأمر qalam.
+pinpad-label = لوحة الأرقام
+pinpad-erase = امسح الرقم الأخير
+pictures-chosen =
+    { $count ->
+        [zero] لم تُختر أي صورة بعد، والمطلوب { $total }.
+        [one] اختيرت صورة واحدة من { $total }.
+        [two] اختيرت صورتان من { $total }.
+        [few] اختيرت { $count } صور من { $total }.
+        [many] اختيرت { $count } صورة من { $total }.
+       *[other] اختيرت { $count } صورة من { $total }.
+    }
+pictures-erase = امسح الصورة الأخيرة
+picture-sun = شمس
+picture-tree = شجرة
+picture-cat = قطة
+picture-fish = سمكة
+picture-star = نجمة
+picture-house = بيت
+picture-apple = تفاحة
+picture-bird = عصفور
+picture-flower = زهرة
+
+## دراسة درس
+
+study-title = تقدّمك في هذا الدرس
+study-completed = اكتمل الدرس
+study-rule-viewed = اقرأ الدرس حتى آخره، ثم اضغط «أنهيتُ القراءة».
+study-rule-played = شاهد أو استمع حتى النهاية ليكتمل هذا الدرس.
+study-rule-time = وقتك في هذا الدرس: { $done } من { $needed } دقيقة.
+study-rule-quiz = انجح في الاختبار ليكتمل هذا الدرس.
+study-resumed = عدتَ إلى حيث توقّفت ({ $percent }).
+study-saving = جارٍ الحفظ…
+study-saved = تم الحفظ
+study-finished-reading = أنهيتُ القراءة
+study-mark-done = انتهيت
+study-not-yet = ليس بعد: اقضِ وقتًا أطول قليلًا في هذا الدرس.
+study-take-quiz = ابدأ الاختبار
+study-quiz-again = أعد الاختبار
+
+## الاختبار
+
+quiz-title = اختبار
+quiz-back = العودة إلى الدرس
+quiz-unsupported = نسخة قلم على هذا الحاسوب لا تستطيع عرض أسئلة الاختبار بعد. اطلب من الميسّر تحديث قلم.
+quiz-intro =
+    { $count ->
+        [zero] لا أسئلة. تنجح بـ{ $needed }.
+        [one] سؤال واحد. تنجح بـ{ $needed }.
+        [two] سؤالان. تنجح بـ{ $needed }.
+        [few] { $count } أسئلة. تنجح بـ{ $needed }.
+        [many] { $count } سؤالًا. تنجح بـ{ $needed }.
+       *[other] { $count } سؤال. تنجح بـ{ $needed }.
+    }
+quiz-start = ابدأ الاختبار
+quiz-question-of = السؤال { $n } من { $total }
+quiz-progress-label = الأسئلة المُجاب عنها
+quiz-choose-one = اختر إجابة واحدة.
+quiz-choose-many = اختر كل الإجابات الصحيحة.
+quiz-your-number = إجابتك (رقم)
+quiz-number-help = يمكنك كتابة ٤٥ أو 45 أو ۴۵.
+quiz-your-answer = إجابتك
+quiz-check = تحقّق من إجابتي
+quiz-right = صحيح!
+quiz-wrong = غير صحيح.
+quiz-next = السؤال التالي
+quiz-see-result = اعرض نتيجتي
+quiz-score = نتيجتك
+quiz-correct-of = { $correct } من { $total } إجابات صحيحة.
+quiz-passed = أحسنت! نجحت في هذا الاختبار.
+quiz-mastered-before = لقد نجحت في هذا الاختبار من قبل.
+quiz-not-passed = تحتاج إلى { $needed } لتنجح. اقرأ الدرس مرة أخرى ثم حاول من جديد.
+quiz-best = أفضل نتيجة لك: { $score }
+quiz-lessons-completed =
+    { $count ->
+        [zero] لم يكتمل أي درس.
+        [one] اكتمل درس واحد الآن.
+        [two] اكتمل درسان الآن.
+        [few] اكتملت { $count } دروس الآن.
+        [many] اكتمل { $count } درسًا الآن.
+       *[other] اكتمل { $count } درس الآن.
+    }
+quiz-course-completed = أكملتَ الدورة كلها!
+quiz-retry = حاول مرة أخرى
+
+## تقدّمي
+
+progress-title = تقدّمي
+progress-intro = ما أنجزه { $name }، وما الخطوة التالية.
+progress-next-title = ماذا تفعل الآن
+progress-next-continue = تابع:
+progress-next-quiz = أجرِ اختبار:
+progress-next-start = ابدأ:
+progress-go-continue = تابع
+progress-go-quiz = ابدأ الاختبار
+progress-go-start = ابدأ
+progress-no-courses = لا توجد دورات على هذا الحاسوب بعد.
+progress-all-done = أكملتَ كل شيء. أحسنت!
+progress-course-done = اكتملت الدورة
+progress-lessons-done = اكتمل { $done } من { $total } دروس
+progress-status-done = مكتمل
+progress-status-quiz = بقي الاختبار
+progress-status-started = بدأته
+progress-status-todo = لم يبدأ
+progress-minutes =
+    { $minutes ->
+        [zero] أقل من دقيقة
+        [one] دقيقة واحدة
+        [two] دقيقتان
+        [few] { $minutes } دقائق
+        [many] { $minutes } دقيقة
+       *[other] { $minutes } دقيقة
+    }
+progress-quiz-mastered = نجحت في الاختبار
+progress-quiz-best = الاختبار: أفضل نتيجة { $score }
+progress-quiz-todo = لم تُجرِ الاختبار بعد
+
+## المتعلّمون (للميسّرين)
+
+learners-title = المتعلّمون
+learners-intro = كل من يستخدم هذا الحاسوب. يختار المتعلّمون أسماءهم في شاشة البداية.
+learners-list-title = الملفات الشخصية
+learners-role-learner = متعلّم
+learners-role-facilitator = ميسّر
+learners-signin-none = بلا رقم سري
+learners-signin-pin = رقم سري
+learners-signin-pictures = كلمة مرور بالصور
+learners-signin-password = كلمة مرور
+learners-rename = غيّر الاسم
+learners-reset = رقم سري أو صور جديدة
+learners-archive = أرشفة
+learners-new-name = الاسم الجديد
+learners-save = احفظ
+learners-archive-confirm = أرشفة «{ $name }»؟ يختفي الاسم من شاشة البداية ويبقى التقدّم محفوظًا.
+learners-archive-yes = نعم، أرشِف
+learners-archived =
+    { $count ->
+        [zero] لا ملفات مؤرشفة
+        [one] ملف شخصي مؤرشف واحد
+        [two] ملفان شخصيان مؤرشفان
+        [few] { $count } ملفات شخصية مؤرشفة
+        [many] { $count } ملفًا شخصيًا مؤرشفًا
+       *[other] { $count } ملف شخصي مؤرشف
+    }
+learners-add-title = أضف متعلّمًا
+learners-name = الاسم
+learners-colour = لون الصورة
+learners-facilitator = هذا الشخص ميسّر (يستطيع استيراد الحزم وإدارة المتعلّمين)
+learners-password = كلمة المرور (من ٦ إلى ٦٤ حرفًا)
+learners-password-rule = كلمة مرور الميسّر من ٦ إلى ٦٤ حرفًا.
+learners-signin-how = كيف يدخل هذا الشخص؟
+learners-kind-pin = برقم سري
+learners-kind-pictures = بالصور
+learners-kind-none = بلا رقم سري
+learners-pin = الرقم السري (من ٤ إلى ٦ أرقام)
+learners-new-pin = رقم سري جديد (من ٤ إلى ٦ أرقام)
+learners-pin-help = يمكن كتابة الأرقام بأي شكل: ١٢٣٤ أو 1234 أو ۱۲۳۴.
+learners-pin-rule = الرقم السري من ٤ إلى ٦ أرقام.
+learners-pictures-help = اختر أربع صور بالترتيب، وأخبر المتعلّم بها وبترتيبها.
+learners-pictures-rule = اختر أربع صور.
+learners-none-help = يستطيع أي شخص فتح هذا الملف من شاشة البداية.
+learners-name-rule = اكتب اسمًا.
+learners-add = أضف
+learners-added = أُضيف { $name }.
+learners-renamed = أصبح الاسم { $name }.
+learners-reset-done = تغيّرت طريقة دخول { $name }.
+learners-archived-done = أُرشف { $name }.
+colour-red = أحمر
+colour-orange = برتقالي
+colour-green = أخضر
+colour-teal = فيروزي
+colour-blue = أزرق
+colour-purple = بنفسجي
+colour-pink = وردي
+colour-brown = بنّي
+colour-grey = رمادي
+colour-black = أسود
+
+## تقدّم المركز (للميسّرين)
+
+centre-title = تقدّم المركز
+centre-intro = كل الملفات الشخصية على هذا الحاسوب ودوراتها.
+centre-back = العودة إلى المتعلّمين
+centre-show-archived = اعرض الملفات المؤرشفة
+centre-col-learner = الاسم
+centre-col-course = الدورة
+centre-col-lessons = الدروس المكتملة
+centre-col-time = وقت التعلّم
+centre-col-quizzes = الاختبارات الناجحة
+centre-col-best = أفضل نتيجة اختبار
+centre-archived = مؤرشف
+centre-completed = مكتملة
+centre-not-started = لم يبدأ أي دورة
+centre-lessons-of = { $done } من { $total }
+centre-minutes =
+    { $minutes ->
+        [zero] أقل من دقيقة
+        [one] دقيقة واحدة
+        [two] دقيقتان
+        [few] { $minutes } دقائق
+        [many] { $minutes } دقيقة
+       *[other] { $minutes } دقيقة
+    }
+centre-quizzes-of = { $mastered } من { $total }

@@ -229,3 +229,202 @@ signin-not-found = This profile is no longer on the device. Choose again.
 signin-no-profiles = There are no profiles on this device yet. A facilitator account can be created with the qalam command.
 session-signed-in-as = Signed in:
 session-sign-out = Sign out
+nav-progress = My progress
+nav-learners = Learners
+forbidden-title = For facilitators only
+forbidden-body = This screen is for facilitators. Ask a facilitator for help.
+
+## Profile picker (the start screen) and signing in
+
+picker-title = Who is learning today?
+picker-intro = Find your picture and your name, and press it.
+picker-search = Find your name
+picker-search-none = No name matches. Check the spelling, or clear the box.
+picker-ended-idle = You were signed out because nobody used the laptop for a while. Your work is saved.
+picker-ended-expired = Your session has ended. Your work is saved. Choose your name to go on.
+signin-intro-learners = Only a facilitator can manage learners. Choose your name, then type your password.
+signin-pin-label-learner = Your PIN
+signin-pictures-label = Press your four pictures in order
+signin-wrong-pictures = Those pictures are not right. Try again.
+signin-slow-down-over = You can try again now.
+signin-forbidden-password = This facilitator account has no password yet. Set one with the qalam command.
+pinpad-label = Number pad
+pinpad-erase = Erase the last digit
+pictures-chosen =
+    { $count ->
+        [0] No picture chosen yet, { $total } to choose.
+        [one] One of { $total } pictures chosen.
+       *[other] { $count } of { $total } pictures chosen.
+    }
+pictures-erase = Erase the last picture
+picture-sun = Sun
+picture-tree = Tree
+picture-cat = Cat
+picture-fish = Fish
+picture-star = Star
+picture-house = House
+picture-apple = Apple
+picture-bird = Bird
+picture-flower = Flower
+
+## Studying a lesson
+
+study-title = Your progress in this lesson
+study-completed = Lesson completed
+study-rule-viewed = Read the lesson to the end, then press “I have finished reading”.
+study-rule-played = Watch or listen to the end to complete this lesson.
+study-rule-time = Time on this lesson: { $done } of { $needed } minutes.
+study-rule-quiz = Pass the quiz to complete this lesson.
+study-resumed = You are back where you left off ({ $percent }).
+study-saving = Saving…
+study-saved = Saved
+study-finished-reading = I have finished reading
+study-mark-done = I have finished
+study-not-yet = Not yet: spend a little more time on this lesson.
+study-take-quiz = Take the quiz
+study-quiz-again = Take the quiz again
+
+## Quiz
+
+quiz-title = Quiz
+quiz-back = Back to the lesson
+quiz-unsupported = This laptop’s Qalam cannot show quiz questions yet. Ask a facilitator to update Qalam.
+quiz-intro =
+    { $count ->
+        [one] One question. You pass with { $needed }.
+       *[other] { $count } questions. You pass with { $needed }.
+    }
+quiz-start = Start the quiz
+quiz-question-of = Question { $n } of { $total }
+quiz-progress-label = Questions answered
+quiz-choose-one = Choose one answer.
+quiz-choose-many = Choose every right answer.
+quiz-your-number = Your answer (a number)
+quiz-number-help = You can type 45, ٤٥ or ۴۵.
+quiz-your-answer = Your answer
+quiz-check = Check my answer
+quiz-right = Right!
+quiz-wrong = Not right.
+quiz-next = Next question
+quiz-see-result = See my result
+quiz-score = Your score
+quiz-correct-of = { $correct } of { $total } answers right.
+quiz-passed = Well done! You passed this quiz.
+quiz-mastered-before = You already passed this quiz before.
+quiz-not-passed = You need { $needed } to pass. Read the lesson again, then try again.
+quiz-best = Your best score: { $score }
+quiz-lessons-completed =
+    { $count ->
+        [one] One lesson is now completed.
+       *[other] { $count } lessons are now completed.
+    }
+quiz-course-completed = You completed the whole course!
+quiz-retry = Try again
+
+## My progress
+
+progress-title = My progress
+progress-intro = What { $name } has done, and what comes next.
+progress-next-title = What to do next
+progress-next-continue = Go on with:
+progress-next-quiz = Take the quiz of:
+progress-next-start = Start:
+progress-go-continue = Continue
+progress-go-quiz = Take the quiz
+progress-go-start = Start
+progress-no-courses = There are no courses on this laptop yet.
+progress-all-done = You have completed everything. Well done!
+progress-course-done = Course completed
+progress-lessons-done = { $done } of { $total } lessons completed
+progress-status-done = Completed
+progress-status-quiz = Quiz to pass
+progress-status-started = Started
+progress-status-todo = Not started
+progress-minutes =
+    { $minutes ->
+        [one] One minute
+       *[other] { $minutes } minutes
+    }
+progress-quiz-mastered = Quiz passed
+progress-quiz-best = Quiz: best { $score }
+progress-quiz-todo = Quiz not taken yet
+
+## Learners (facilitators)
+
+learners-title = Learners
+learners-intro = Everyone who uses this laptop. Learners choose their name on the start screen.
+learners-list-title = Profiles
+learners-role-learner = Learner
+learners-role-facilitator = Facilitator
+learners-signin-none = No PIN
+learners-signin-pin = PIN
+learners-signin-pictures = Picture password
+learners-signin-password = Password
+learners-rename = Rename
+learners-reset = New PIN or pictures
+learners-archive = Archive
+learners-new-name = New name
+learners-save = Save
+learners-archive-confirm = Archive “{ $name }”? The name leaves the start screen; the progress is kept.
+learners-archive-yes = Yes, archive
+learners-archived =
+    { $count ->
+        [one] One archived profile
+       *[other] { $count } archived profiles
+    }
+learners-add-title = Add a learner
+learners-name = Name
+learners-colour = Colour of the picture
+learners-facilitator = This person is a facilitator (can import packs and manage learners)
+learners-password = Password (6 to 64 characters)
+learners-password-rule = A facilitator’s password has 6 to 64 characters.
+learners-signin-how = How does this person sign in?
+learners-kind-pin = With a PIN
+learners-kind-pictures = With pictures
+learners-kind-none = Without a PIN
+learners-pin = PIN (4 to 6 digits)
+learners-new-pin = New PIN (4 to 6 digits)
+learners-pin-help = Digits can be typed in any script: 1234, ١٢٣٤ or ۱۲۳۴.
+learners-pin-rule = A PIN has 4 to 6 digits.
+learners-pictures-help = Choose four pictures in order. Tell the learner which ones, in this order.
+learners-pictures-rule = Choose four pictures.
+learners-none-help = Anyone can open this profile from the start screen.
+learners-name-rule = Type a name.
+learners-add = Add
+learners-added = { $name } was added.
+learners-renamed = The name is now { $name }.
+learners-reset-done = The way { $name } signs in has changed.
+learners-archived-done = { $name } was archived.
+colour-red = Red
+colour-orange = Orange
+colour-green = Green
+colour-teal = Teal
+colour-blue = Blue
+colour-purple = Purple
+colour-pink = Pink
+colour-brown = Brown
+colour-grey = Grey
+colour-black = Black
+
+## Centre progress (facilitators)
+
+centre-title = Centre progress
+centre-intro = Every profile on this laptop and its courses.
+centre-back = Back to the learners
+centre-show-archived = Show archived profiles
+centre-col-learner = Name
+centre-col-course = Course
+centre-col-lessons = Lessons completed
+centre-col-time = Time on task
+centre-col-quizzes = Quizzes passed
+centre-col-best = Best quiz score
+centre-archived = Archived
+centre-completed = Completed
+centre-not-started = No course started
+centre-lessons-of = { $done } of { $total }
+centre-minutes =
+    { $minutes ->
+        [one] One minute
+       *[other] { $minutes } minutes
+    }
+centre-quizzes-of = { $mastered } of { $total }

@@ -227,3 +227,201 @@ signin-not-found = این پروفایل دیگر در این دستگاه نی�
 signin-no-profiles = هنوز هیچ پروفایلی در این دستگاه نیست. حساب تسهیل‌کننده با فرمان qalam ساخته می‌شود.
 session-signed-in-as = وارد شده:
 session-sign-out = خروج
+nav-progress = پیشرفت من
+nav-learners = شاگردان
+forbidden-title = فقط برای تسهیل‌کنندگان
+forbidden-body = این صفحه برای تسهیل‌کنندگان است. از یک تسهیل‌کننده کمک بخواهید.
+
+## انتخاب پروفایل (صفحهٔ آغاز) و ورود
+
+picker-title = امروز کی درس می‌خواند؟
+picker-intro = تصویر و نام خود را پیدا کنید و روی آن فشار دهید.
+picker-search = نام خود را پیدا کنید
+picker-search-none = هیچ نامی پیدا نشد. املا را بررسی کنید یا خانه را پاک کنید.
+picker-ended-idle = چون مدتی کسی از کمپیوتر استفاده نکرد، از حساب خارج شدید. کار شما ذخیره شده است.
+picker-ended-expired = جلسهٔ شما تمام شد. کار شما ذخیره شده است. برای ادامه نام خود را انتخاب کنید.
+signin-intro-learners = فقط تسهیل‌کننده می‌تواند شاگردان را مدیریت کند. نام خود را انتخاب کنید و رمز خود را بنویسید.
+signin-pin-label-learner = رمز شما
+signin-pictures-label = چهار تصویر خود را به ترتیب فشار دهید
+signin-wrong-pictures = این تصویرها درست نیستند. دوباره کوشش کنید.
+signin-slow-down-over = حالا می‌توانید دوباره کوشش کنید.
+signin-forbidden-password = این حساب تسهیل‌کننده هنوز رمز ندارد. با فرمان qalam یک رمز بگذارید.
+pinpad-label = صفحهٔ اعداد
+pinpad-erase = پاک کردن آخرین عدد
+pictures-chosen =
+    { $count ->
+        [0] هنوز هیچ تصویری انتخاب نشده؛ { $total } تصویر لازم است.
+       *[other] { $count } از { $total } تصویر انتخاب شد.
+    }
+pictures-erase = پاک کردن آخرین تصویر
+picture-sun = آفتاب
+picture-tree = درخت
+picture-cat = پشک
+picture-fish = ماهی
+picture-star = ستاره
+picture-house = خانه
+picture-apple = سیب
+picture-bird = پرنده
+picture-flower = گل
+
+## خواندن درس
+
+study-title = پیشرفت شما در این درس
+study-completed = درس تمام شد
+study-rule-viewed = درس را تا آخر بخوانید، بعد «خواندن را تمام کردم» را فشار دهید.
+study-rule-played = برای تمام کردن این درس تا آخر ببینید یا گوش کنید.
+study-rule-time = وقت شما در این درس: { $done } از { $needed } دقیقه.
+study-rule-quiz = برای تمام کردن این درس در آزمون کامیاب شوید.
+study-resumed = به جایی که مانده بودید برگشتید ({ $percent }).
+study-saving = در حال ذخیره…
+study-saved = ذخیره شد
+study-finished-reading = خواندن را تمام کردم
+study-mark-done = تمام کردم
+study-not-yet = هنوز نه: کمی بیشتر روی این درس وقت بگذارید.
+study-take-quiz = آزمون بدهید
+study-quiz-again = دوباره آزمون بدهید
+
+## آزمون
+
+quiz-title = آزمون
+quiz-back = بازگشت به درس
+quiz-unsupported = قلمِ این کمپیوتر هنوز نمی‌تواند سؤال‌های آزمون را نشان دهد. از تسهیل‌کننده بخواهید قلم را تازه کند.
+quiz-intro =
+    { $count ->
+        [one] یک سؤال. با { $needed } کامیاب می‌شوید.
+       *[other] { $count } سؤال. با { $needed } کامیاب می‌شوید.
+    }
+quiz-start = آغاز آزمون
+quiz-question-of = سؤال { $n } از { $total }
+quiz-progress-label = سؤال‌های جواب‌داده‌شده
+quiz-choose-one = یک جواب را انتخاب کنید.
+quiz-choose-many = همهٔ جواب‌های درست را انتخاب کنید.
+quiz-your-number = جواب شما (یک عدد)
+quiz-number-help = می‌توانید ۴۵ یا ٤٥ یا 45 بنویسید.
+quiz-your-answer = جواب شما
+quiz-check = جوابم را ببین
+quiz-right = درست است!
+quiz-wrong = درست نیست.
+quiz-next = سؤال بعدی
+quiz-see-result = نتیجه‌ام را ببینم
+quiz-score = نمرهٔ شما
+quiz-correct-of = { $correct } از { $total } جواب درست.
+quiz-passed = آفرین! در این آزمون کامیاب شدید.
+quiz-mastered-before = پیش از این در این آزمون کامیاب شده‌اید.
+quiz-not-passed = برای کامیابی { $needed } لازم است. درس را دوباره بخوانید و باز کوشش کنید.
+quiz-best = بهترین نمرهٔ شما: { $score }
+quiz-lessons-completed =
+    { $count ->
+        [one] یک درس اکنون تمام شد.
+       *[other] { $count } درس اکنون تمام شد.
+    }
+quiz-course-completed = تمام دوره را به پایان رساندید!
+quiz-retry = دوباره کوشش کنید
+
+## پیشرفت من
+
+progress-title = پیشرفت من
+progress-intro = آنچه { $name } انجام داده و قدم بعدی.
+progress-next-title = حالا چه کنم
+progress-next-continue = ادامه دهید:
+progress-next-quiz = آزمونِ این درس را بدهید:
+progress-next-start = آغاز کنید:
+progress-go-continue = ادامه
+progress-go-quiz = آزمون بدهید
+progress-go-start = آغاز
+progress-no-courses = هنوز هیچ دوره‌ای روی این کمپیوتر نیست.
+progress-all-done = همه چیز را تمام کرده‌اید. آفرین!
+progress-course-done = دوره تمام شد
+progress-lessons-done = { $done } از { $total } درس تمام شده
+progress-status-done = تمام شده
+progress-status-quiz = آزمون مانده
+progress-status-started = آغاز شده
+progress-status-todo = آغاز نشده
+progress-minutes =
+    { $minutes ->
+        [one] { $minutes } دقیقه
+       *[other] { $minutes } دقیقه
+    }
+progress-quiz-mastered = در آزمون کامیاب شد
+progress-quiz-best = آزمون: بهترین نمره { $score }
+progress-quiz-todo = هنوز آزمون نداده
+
+## شاگردان (تسهیل‌کنندگان)
+
+learners-title = شاگردان
+learners-intro = همهٔ کسانی که از این کمپیوتر استفاده می‌کنند. شاگردان نام خود را در صفحهٔ آغاز انتخاب می‌کنند.
+learners-list-title = پروفایل‌ها
+learners-role-learner = شاگرد
+learners-role-facilitator = تسهیل‌کننده
+learners-signin-none = بدون رمز
+learners-signin-pin = رمز عددی
+learners-signin-pictures = رمز تصویری
+learners-signin-password = رمز عبور
+learners-rename = تغییر نام
+learners-reset = رمز یا تصویر نو
+learners-archive = بایگانی
+learners-new-name = نام نو
+learners-save = ذخیره
+learners-archive-confirm = «{ $name }» بایگانی شود؟ نام از صفحهٔ آغاز برداشته می‌شود و پیشرفت نگه داشته می‌شود.
+learners-archive-yes = بله، بایگانی شود
+learners-archived =
+    { $count ->
+        [one] یک پروفایل بایگانی‌شده
+       *[other] { $count } پروفایل بایگانی‌شده
+    }
+learners-add-title = افزودن شاگرد
+learners-name = نام
+learners-colour = رنگ تصویر
+learners-facilitator = این شخص تسهیل‌کننده است (می‌تواند بسته وارد کند و شاگردان را مدیریت کند)
+learners-password = رمز عبور (۶ تا ۶۴ حرف)
+learners-password-rule = رمز عبور تسهیل‌کننده ۶ تا ۶۴ حرف دارد.
+learners-signin-how = این شخص چگونه وارد می‌شود؟
+learners-kind-pin = با رمز عددی
+learners-kind-pictures = با تصویرها
+learners-kind-none = بدون رمز
+learners-pin = رمز عددی (۴ تا ۶ رقم)
+learners-new-pin = رمز عددی نو (۴ تا ۶ رقم)
+learners-pin-help = اعداد را به هر خطی می‌توان نوشت: ۱۲۳۴ یا ١٢٣٤ یا 1234.
+learners-pin-rule = رمز عددی ۴ تا ۶ رقم دارد.
+learners-pictures-help = چهار تصویر را به ترتیب انتخاب کنید و آن‌ها را به همین ترتیب به شاگرد بگویید.
+learners-pictures-rule = چهار تصویر انتخاب کنید.
+learners-none-help = هر کسی می‌تواند این پروفایل را از صفحهٔ آغاز باز کند.
+learners-name-rule = یک نام بنویسید.
+learners-add = افزودن
+learners-added = { $name } افزوده شد.
+learners-renamed = نام اکنون { $name } است.
+learners-reset-done = شیوهٔ ورود { $name } تغییر کرد.
+learners-archived-done = { $name } بایگانی شد.
+colour-red = سرخ
+colour-orange = نارنجی
+colour-green = سبز
+colour-teal = فیروزه‌ای
+colour-blue = آبی
+colour-purple = بنفش
+colour-pink = گلابی
+colour-brown = قهوه‌ای
+colour-grey = خاکستری
+colour-black = سیاه
+
+## پیشرفت مرکز (تسهیل‌کنندگان)
+
+centre-title = پیشرفت مرکز
+centre-intro = همهٔ پروفایل‌های این کمپیوتر و دوره‌های آن‌ها.
+centre-back = بازگشت به شاگردان
+centre-show-archived = نمایش پروفایل‌های بایگانی‌شده
+centre-col-learner = نام
+centre-col-course = دوره
+centre-col-lessons = درس‌های تمام‌شده
+centre-col-time = وقت درس
+centre-col-quizzes = آزمون‌های کامیاب
+centre-col-best = بهترین نمرهٔ آزمون
+centre-archived = بایگانی‌شده
+centre-completed = تمام شده
+centre-not-started = هیچ دوره‌ای آغاز نشده
+centre-lessons-of = { $done } از { $total }
+centre-minutes =
+    { $minutes ->
+        [one] { $minutes } دقیقه
+       *[other] { $minutes } دقیقه
+    }
+centre-quizzes-of = { $mastered } از { $total }

@@ -226,3 +226,202 @@ signin-not-found = Ce profil n’est plus sur l’appareil. Choisissez à nouvea
 signin-no-profiles = Il n’y a encore aucun profil sur cet appareil. Un compte d’animateur se crée avec la commande qalam.
 session-signed-in-as = Connecté :
 session-sign-out = Se déconnecter
+nav-progress = Mes progrès
+nav-learners = Apprenants
+forbidden-title = Réservé aux animateurs
+forbidden-body = Cet écran est réservé aux animateurs. Demandez de l’aide à un animateur.
+
+## Choix du profil (écran d’accueil) et connexion
+
+picker-title = Qui apprend aujourd’hui ?
+picker-intro = Trouvez votre image et votre nom, puis appuyez dessus.
+picker-search = Trouver mon nom
+picker-search-none = Aucun nom ne correspond. Vérifiez l’orthographe ou videz la case.
+picker-ended-idle = Vous avez été déconnecté car personne n’a utilisé l’ordinateur depuis un moment. Votre travail est enregistré.
+picker-ended-expired = Votre session est terminée. Votre travail est enregistré. Choisissez votre nom pour continuer.
+signin-intro-learners = Seul un animateur peut gérer les apprenants. Choisissez votre nom, puis tapez votre mot de passe.
+signin-pin-label-learner = Votre code
+signin-pictures-label = Appuyez sur vos quatre images dans l’ordre
+signin-wrong-pictures = Ces images ne sont pas les bonnes. Réessayez.
+signin-slow-down-over = Vous pouvez réessayer maintenant.
+signin-forbidden-password = Ce compte d’animateur n’a pas encore de mot de passe. Définissez-en un avec la commande qalam.
+pinpad-label = Pavé numérique
+pinpad-erase = Effacer le dernier chiffre
+pictures-chosen =
+    { $count ->
+        [0] Aucune image choisie, { $total } à choisir.
+        [one] { $count } image choisie sur { $total }.
+       *[other] { $count } images choisies sur { $total }.
+    }
+pictures-erase = Effacer la dernière image
+picture-sun = Soleil
+picture-tree = Arbre
+picture-cat = Chat
+picture-fish = Poisson
+picture-star = Étoile
+picture-house = Maison
+picture-apple = Pomme
+picture-bird = Oiseau
+picture-flower = Fleur
+
+## Étudier une leçon
+
+study-title = Vos progrès dans cette leçon
+study-completed = Leçon terminée
+study-rule-viewed = Lisez la leçon jusqu’au bout, puis appuyez sur « J’ai fini de lire ».
+study-rule-played = Regardez ou écoutez jusqu’au bout pour terminer cette leçon.
+study-rule-time = Temps passé sur cette leçon : { $done } sur { $needed } minutes.
+study-rule-quiz = Réussissez le quiz pour terminer cette leçon.
+study-resumed = Vous reprenez là où vous vous étiez arrêté ({ $percent }).
+study-saving = Enregistrement…
+study-saved = Enregistré
+study-finished-reading = J’ai fini de lire
+study-mark-done = J’ai terminé
+study-not-yet = Pas encore : passez encore un peu de temps sur cette leçon.
+study-take-quiz = Faire le quiz
+study-quiz-again = Refaire le quiz
+
+## Quiz
+
+quiz-title = Quiz
+quiz-back = Retour à la leçon
+quiz-unsupported = Le Qalam de cet ordinateur ne peut pas encore afficher les questions. Demandez à un animateur de mettre Qalam à jour.
+quiz-intro =
+    { $count ->
+        [one] Une question. Vous réussissez avec { $needed }.
+       *[other] { $count } questions. Vous réussissez avec { $needed }.
+    }
+quiz-start = Commencer le quiz
+quiz-question-of = Question { $n } sur { $total }
+quiz-progress-label = Questions répondues
+quiz-choose-one = Choisissez une réponse.
+quiz-choose-many = Choisissez toutes les bonnes réponses.
+quiz-your-number = Votre réponse (un nombre)
+quiz-number-help = Vous pouvez taper 45, ٤٥ ou ۴۵.
+quiz-your-answer = Votre réponse
+quiz-check = Vérifier ma réponse
+quiz-right = Juste !
+quiz-wrong = Pas juste.
+quiz-next = Question suivante
+quiz-see-result = Voir mon résultat
+quiz-score = Votre score
+quiz-correct-of = { $correct } réponses justes sur { $total }.
+quiz-passed = Bravo ! Vous avez réussi ce quiz.
+quiz-mastered-before = Vous aviez déjà réussi ce quiz.
+quiz-not-passed = Il faut { $needed } pour réussir. Relisez la leçon, puis réessayez.
+quiz-best = Votre meilleur score : { $score }
+quiz-lessons-completed =
+    { $count ->
+        [one] Une leçon est maintenant terminée.
+       *[other] { $count } leçons sont maintenant terminées.
+    }
+quiz-course-completed = Vous avez terminé tout le cours !
+quiz-retry = Réessayer
+
+## Mes progrès
+
+progress-title = Mes progrès
+progress-intro = Ce que { $name } a fait, et la suite.
+progress-next-title = Que faire maintenant
+progress-next-continue = Continuez :
+progress-next-quiz = Faites le quiz de :
+progress-next-start = Commencez :
+progress-go-continue = Continuer
+progress-go-quiz = Faire le quiz
+progress-go-start = Commencer
+progress-no-courses = Il n’y a pas encore de cours sur cet ordinateur.
+progress-all-done = Vous avez tout terminé. Bravo !
+progress-course-done = Cours terminé
+progress-lessons-done = { $done } leçons terminées sur { $total }
+progress-status-done = Terminée
+progress-status-quiz = Quiz à réussir
+progress-status-started = Commencée
+progress-status-todo = Pas commencée
+progress-minutes =
+    { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }
+progress-quiz-mastered = Quiz réussi
+progress-quiz-best = Quiz : meilleur score { $score }
+progress-quiz-todo = Quiz pas encore fait
+
+## Apprenants (animateurs)
+
+learners-title = Apprenants
+learners-intro = Toutes les personnes qui utilisent cet ordinateur. Les apprenants choisissent leur nom sur l’écran d’accueil.
+learners-list-title = Profils
+learners-role-learner = Apprenant
+learners-role-facilitator = Animateur
+learners-signin-none = Sans code
+learners-signin-pin = Code
+learners-signin-pictures = Mot de passe en images
+learners-signin-password = Mot de passe
+learners-rename = Renommer
+learners-reset = Nouveau code ou images
+learners-archive = Archiver
+learners-new-name = Nouveau nom
+learners-save = Enregistrer
+learners-archive-confirm = Archiver « { $name } » ? Le nom disparaît de l’écran d’accueil ; les progrès sont conservés.
+learners-archive-yes = Oui, archiver
+learners-archived =
+    { $count ->
+        [one] Un profil archivé
+       *[other] { $count } profils archivés
+    }
+learners-add-title = Ajouter un apprenant
+learners-name = Nom
+learners-colour = Couleur de l’image
+learners-facilitator = Cette personne est animateur (peut importer des packs et gérer les apprenants)
+learners-password = Mot de passe (6 à 64 caractères)
+learners-password-rule = Le mot de passe d’un animateur a de 6 à 64 caractères.
+learners-signin-how = Comment cette personne se connecte-t-elle ?
+learners-kind-pin = Avec un code
+learners-kind-pictures = Avec des images
+learners-kind-none = Sans code
+learners-pin = Code (4 à 6 chiffres)
+learners-new-pin = Nouveau code (4 à 6 chiffres)
+learners-pin-help = Les chiffres peuvent être tapés dans toute écriture : 1234, ١٢٣٤ ou ۱۲۳۴.
+learners-pin-rule = Un code a de 4 à 6 chiffres.
+learners-pictures-help = Choisissez quatre images dans l’ordre. Dites à l’apprenant lesquelles, dans cet ordre.
+learners-pictures-rule = Choisissez quatre images.
+learners-none-help = Tout le monde peut ouvrir ce profil depuis l’écran d’accueil.
+learners-name-rule = Tapez un nom.
+learners-add = Ajouter
+learners-added = { $name } a été ajouté.
+learners-renamed = Le nom est maintenant { $name }.
+learners-reset-done = La connexion de { $name } a changé.
+learners-archived-done = { $name } a été archivé.
+colour-red = Rouge
+colour-orange = Orange
+colour-green = Vert
+colour-teal = Bleu-vert
+colour-blue = Bleu
+colour-purple = Violet
+colour-pink = Rose
+colour-brown = Marron
+colour-grey = Gris
+colour-black = Noir
+
+## Progrès du centre (animateurs)
+
+centre-title = Progrès du centre
+centre-intro = Tous les profils de cet ordinateur et leurs cours.
+centre-back = Retour aux apprenants
+centre-show-archived = Afficher les profils archivés
+centre-col-learner = Nom
+centre-col-course = Cours
+centre-col-lessons = Leçons terminées
+centre-col-time = Temps d’étude
+centre-col-quizzes = Quiz réussis
+centre-col-best = Meilleur score
+centre-archived = Archivé
+centre-completed = Terminé
+centre-not-started = Aucun cours commencé
+centre-lessons-of = { $done } sur { $total }
+centre-minutes =
+    { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }
+centre-quizzes-of = { $mastered } sur { $total }

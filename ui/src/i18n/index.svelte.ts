@@ -71,15 +71,23 @@ function applyToDocument(locale: Locale): void {
   root.dir = dirOf(locale);
 }
 
-/** Switches the UI language, remembers it, and sets `<html lang dir>`. */
-export function setLocale(locale: Locale): void {
+/** Switches the UI language, remembers it (unless `remember` is false:
+ *  a signed-in learner's own language), and sets `<html lang dir>`. */
+export function setLocale(locale: Locale, remember = true): void {
   current = locale;
-  try {
-    globalThis.localStorage?.setItem(STORAGE_KEY, locale);
-  } catch {
-    /* private mode or storage full: the choice lasts for this visit */
+  if (remember) {
+    try {
+      globalThis.localStorage?.setItem(STORAGE_KEY, locale);
+    } catch {
+      /* private mode or storage full: the choice lasts for this visit */
+    }
   }
   applyToDocument(locale);
+}
+
+/** The laptop's own language: the remembered choice, else the browser's. */
+export function deviceLocale(): Locale {
+  return initialLocale();
 }
 
 /** Re-reads the stored choice (used at start-up and by tests). */

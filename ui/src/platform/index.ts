@@ -11,9 +11,19 @@ import type {
   Commands,
   ImportJob,
   ImportStatus,
+  Graded,
+  LearnerSummary,
+  LessonView,
+  MyProgress,
+  NewLearner,
   PackDetail,
   PackSummary,
   PickerProfile,
+  Progress,
+  QuizAnswer,
+  QuizAttempt,
+  QuizResult,
+  QuizView,
   Session,
   TrustedKey,
   UsbSource,
@@ -120,6 +130,45 @@ export const api = {
     const trimmed = name?.trim();
     return command('trust_add', trimmed ? { public_key: publicKey, name: trimmed } : { public_key: publicKey });
   },
+  lessonOpen: (packId: string, lessonId: string): Promise<LessonView> =>
+    command('lesson_open', { pack_id: packId, lesson_id: lessonId }),
+  lessonProgress: (packId: string, lessonId: string, position: number, activeSeconds: number): Promise<LessonView> =>
+    command('lesson_progress', {
+      pack_id: packId,
+      lesson_id: lessonId,
+      position: Math.min(10000, Math.max(0, Math.round(position))),
+      active_seconds: Math.min(300, Math.max(0, Math.floor(activeSeconds))),
+    }),
+  lessonComplete: (packId: string, lessonId: string): Promise<LessonView> =>
+    command('lesson_complete', { pack_id: packId, lesson_id: lessonId }),
+  quizGet: (lang: string, packId: string, quizId: string): Promise<QuizView> =>
+    command('quiz_get', { pack_id: packId, quiz_id: quizId, lang }),
+  quizStart: (packId: string, quizId: string): Promise<QuizAttempt> =>
+    command('quiz_start', { pack_id: packId, quiz_id: quizId }),
+  quizAnswer: (
+    lang: string,
+    packId: string,
+    quizId: string,
+    attempt: number,
+    questionId: string,
+    answer: QuizAnswer,
+  ): Promise<Graded> =>
+    command('quiz_answer', { pack_id: packId, quiz_id: quizId, attempt, question_id: questionId, answer, lang }),
+  quizFinish: (packId: string, quizId: string, attempt: number): Promise<QuizResult> =>
+    command('quiz_finish', { pack_id: packId, quiz_id: quizId, attempt }),
+  myProgress: (lang: string): Promise<MyProgress> => command('my_progress', { lang }),
+  learnerList: (): Promise<LearnerSummary[]> => command('learner_list', {}),
+  learnerAdd: (learner: NewLearner): Promise<LearnerSummary> => command('learner_add', learner),
+  learnerRename: (learnerId: string, name: string): Promise<LearnerSummary> =>
+    command('learner_rename', { learner_id: learnerId, name }),
+  learnerArchive: (learnerId: string): Promise<LearnerSummary> => command('learner_archive', { learner_id: learnerId }),
+  /** A new PIN, a picture password (`pictures`: the digits 1–9 of the pictures), or none. */
+  learnerResetPin: (learnerId: string, pin: string | null, pictures = false): Promise<LearnerSummary> =>
+    command(
+      'learner_reset_pin',
+      pin ? (pictures ? { learner_id: learnerId, pin, pictures: true } : { learner_id: learnerId, pin }) : { learner_id: learnerId },
+    ),
+  centreProgress: (): Promise<Progress> => command('centre_progress', {}),
 };
 
 export function isApiError(value: unknown): value is ApiError {

@@ -115,11 +115,18 @@ export interface TrustedKey {
 
 export type Role = 'learner' | 'facilitator';
 
+/** How a profile signs in: nothing to type, a PIN, or a picture password
+ *  (sent to `sign_in` as digits 1–9, picture k → digit k). */
+export type SignInWith = 'none' | 'pin' | 'pictures';
+
 export interface PickerProfile {
   id: string;
   name: string;
   avatar: string;
   has_pin: boolean;
+  /** How the profile signs in; a device older than picture passwords only
+   *  says `has_pin` (see lib/pictures.ts signInMethod). */
+  sign_in_with?: SignInWith;
 }
 
 /** A signed-in session. `token` is only in `sign_in`'s answer over HTTP;
@@ -133,6 +140,170 @@ export interface Session {
   language: string;
   role: Role;
   idle_timeout_s: number;
+}
+
+export interface CompletionRule {
+  kind: 'viewed' | 'time' | 'quiz_mastered';
+  min_seconds: number | null;
+}
+
+/** The signed-in learner's state in one lesson. */
+export interface LessonView {
+  pack_id: string;
+  lesson_id: string;
+  opened: boolean;
+  completed: boolean;
+  /** 0–10000: where to reopen */
+  position: number;
+  /** total recorded on task */
+  active_seconds: number;
+  completion: CompletionRule;
+  quiz: string | null;
+  quiz_mastered: boolean;
+  course_completed: boolean;
+}
+
+export interface QuizAttempt {
+  attempt: number;
+  question_count: number;
+}
+
+export type QuestionType = 'single_choice' | 'multiple_choice' | 'numeric' | 'short_text';
+
+/** A quiz as the learner sees it: prompts and choices, never the answers. */
+export interface QuizQuestion {
+  id: string;
+  type: QuestionType;
+  prompt: LocalText;
+  choices?: { id: string; text: LocalText }[];
+  unit?: LocalText | null;
+}
+
+export interface QuizView {
+  id: string;
+  title: LocalText;
+  min_score_percent: number;
+  questions: QuizQuestion[];
+}
+
+export type QuizAnswer = string | string[] | number;
+
+export interface Graded {
+  correct: boolean;
+  feedback: LocalText | null;
+  choice_feedback: LocalText[];
+  recorded: string;
+}
+
+export interface QuizResult {
+  attempt: number;
+  score_percent: number;
+  correct: number;
+  question_count: number;
+  min_score_percent: number;
+  passed: boolean;
+  mastered: boolean;
+  best_score: number | null;
+  lessons_completed: string[];
+  course_completed: boolean;
+}
+
+export interface MyQuiz {
+  quiz_id: string;
+  attempts: number;
+  best_score: number | null;
+  mastered: boolean;
+}
+
+export interface MyLesson {
+  lesson_id: string;
+  title: LocalText;
+  opened: boolean;
+  completed: boolean;
+  position: number;
+  active_seconds: number;
+  completion: CompletionRule;
+  quiz: MyQuiz | null;
+}
+
+export interface MyCourse {
+  pack_id: string;
+  title: LocalText;
+  completed: boolean;
+  lessons_completed: number;
+  lesson_count: number;
+  lessons: MyLesson[];
+  next_lesson: string | null;
+}
+
+export interface NextStep {
+  pack_id: string;
+  lesson_id: string;
+  title: LocalText;
+  action: 'continue' | 'quiz' | 'start';
+}
+
+export interface MyProgress {
+  courses: MyCourse[];
+  next: NextStep | null;
+}
+
+export interface LearnerSummary {
+  id: string;
+  name: string;
+  avatar: string;
+  language: string;
+  role: Role;
+  has_pin: boolean;
+  archived: boolean;
+  last_active: unknown;
+  sign_in_with?: SignInWith;
+}
+
+export interface NewLearner {
+  name: string;
+  pin?: string;
+  pictures?: boolean;
+  facilitator?: boolean;
+  avatar?: string;
+  language?: string;
+}
+
+export interface CentreLesson {
+  lesson: string;
+  opened: boolean;
+  completed: boolean;
+  position: number;
+  active_seconds: number;
+}
+
+export interface CentreQuiz {
+  quiz: string;
+  attempts: number;
+  answers: number;
+  questions_correct: number;
+  best_score: number | null;
+  last_score: number | null;
+  mastered: boolean;
+}
+
+export interface CentreCourse {
+  pack: string;
+  completed: boolean;
+  lessons: CentreLesson[];
+  quizzes: CentreQuiz[];
+}
+
+export interface CentreLearner {
+  id: string;
+  name: string;
+  role: Role;
+  archived: boolean;
+  courses: CentreCourse[];
+}
+
+export interface Progress {
+  learners: CentreLearner[];
 }
 
 /** Every command of docs/API.md with its arguments and its answer. */
@@ -150,6 +321,26 @@ export interface Commands {
   sign_in: { args: { learner_id: string; pin?: string }; result: Session };
   sign_out: { args: Record<string, never>; result: Record<string, never> };
   session_info: { args: Record<string, never>; result: Session };
+  lesson_open: { args: { pack_id: string; lesson_id: string }; result: LessonView };
+  lesson_progress: {
+    args: { pack_id: string; lesson_id: string; position: number; active_seconds: number };
+    result: LessonView;
+  };
+  lesson_complete: { args: { pack_id: string; lesson_id: string }; result: LessonView };
+  quiz_get: { args: { pack_id: string; quiz_id: string; lang: string }; result: QuizView };
+  quiz_start: { args: { pack_id: string; quiz_id: string }; result: QuizAttempt };
+  quiz_answer: {
+    args: { pack_id: string; quiz_id: string; attempt: number; question_id: string; answer: QuizAnswer; lang?: string };
+    result: Graded;
+  };
+  quiz_finish: { args: { pack_id: string; quiz_id: string; attempt: number }; result: QuizResult };
+  my_progress: { args: { lang: string }; result: MyProgress };
+  learner_list: { args: Record<string, never>; result: LearnerSummary[] };
+  learner_add: { args: NewLearner; result: LearnerSummary };
+  learner_rename: { args: { learner_id: string; name: string }; result: LearnerSummary };
+  learner_archive: { args: { learner_id: string }; result: LearnerSummary };
+  learner_reset_pin: { args: { learner_id: string; pin?: string; pictures?: boolean }; result: LearnerSummary };
+  centre_progress: { args: Record<string, never>; result: Progress };
 }
 
 export type CommandName = keyof Commands;

@@ -44,8 +44,8 @@ const CHROMIUM_ARGS = [
 
 /** Texts the test expects on screen, straight from the locale files' intent. */
 const TEXT = {
-  en: { signin: 'Facilitator sign-in', wrongPin: 'That password or PIN is not right. Check it and try again.', signOut: 'Sign out', notFound: 'The file or folder was not found. Check that the USB stick is plugged in.', library: 'Library', import: 'Import course packs', navImport: 'Import packs', results: 'Results', settings: 'Settings', trusted: 'Trusted publishers' },
-  ar: { signin: 'دخول الميسّر', wrongPin: 'كلمة المرور أو الرقم السري غير صحيح. تحقّق منه ثم حاول مرة أخرى.', signOut: 'خروج', notFound: 'لم يُعثَر على الملف أو المجلد. تأكّد من أن قرص USB موصول.', library: 'المكتبة', import: 'استيراد حزم الدروس', navImport: 'استيراد الحزم', results: 'النتائج', settings: 'الإعدادات', trusted: 'الناشرون الموثوقون' },
+  en: { picker: 'Who is learning today?', signin: 'Facilitator sign-in', wrongPin: 'That password or PIN is not right. Check it and try again.', signOut: 'Sign out', notFound: 'The file or folder was not found. Check that the USB stick is plugged in.', library: 'Library', import: 'Import course packs', navImport: 'Import packs', results: 'Results', settings: 'Settings', trusted: 'Trusted publishers' },
+  ar: { picker: 'من يتعلّم اليوم؟', signin: 'دخول الميسّر', wrongPin: 'كلمة المرور أو الرقم السري غير صحيح. تحقّق منه ثم حاول مرة أخرى.', signOut: 'خروج', notFound: 'لم يُعثَر على الملف أو المجلد. تأكّد من أن قرص USB موصول.', library: 'المكتبة', import: 'استيراد حزم الدروس', navImport: 'استيراد الحزم', results: 'النتائج', settings: 'الإعدادات', trusted: 'الناشرون الموثوقون' },
 };
 
 /** The facilitator each journey creates with the CLI, and how the PIN is typed
@@ -108,7 +108,7 @@ async function facilitatorId(base, name) {
 }
 
 /** Starts `qalam serve` (or the mock) on a free port with a fresh data dir and stick. */
-async function startServer(tag, facilitator) {
+async function startServer(tag, facilitator, { install = false } = {}) {
   const work = mkdtempSync(join(tmpdir(), `qalam-e2e-${tag}-`));
   const data = join(work, 'data');
   // The fake stick: --usb-root points at it and the packs lie on its top level.
@@ -138,6 +138,12 @@ async function startServer(tag, facilitator) {
     );
     log.write(`$ qalam learner add ${facilitator.name} --pin ****** --facilitator\n${add.stdout}${add.stderr}\n`);
     assert.equal(add.status, 0, `qalam learner add failed: ${add.stderr || add.stdout}`);
+    if (install) {
+      // Journeys that are not about importing start with the packs installed.
+      const imp = spawnSync(QALAM_BIN, ['--data', data, 'pack', 'import', ...samplePackFiles()], { encoding: 'utf8' });
+      log.write(`$ qalam pack import …\n${imp.stdout}${imp.stderr}\n`);
+      assert.equal(imp.status, 0, `qalam pack import failed: ${imp.stderr || imp.stdout}`);
+    }
     const help = spawnSync(QALAM_BIN, ['serve', '--help'], { encoding: 'utf8' });
     const args = ['--data', data, 'serve', '--listen', `127.0.0.1:${port}`, '--ui-dir', DIST, '--usb-root', usb];
     // Keep the laptop's own mounts (if any) out of the test.
@@ -259,11 +265,11 @@ async function journey(lang) {
       await page.locator('main h1').first().waitFor();
     }
     assert.deepEqual(await htmlAttrs(page), { lang, dir: lang === 'ar' ? 'rtl' : 'ltr' });
-    assert.equal(await h1(page), T.library);
 
-    // 1. Empty library explains how to import.
-    await page.locator('.empty-state').waitFor();
-    await assertNamedControls(page, 'library');
+    // 1. Nobody is signed in: the profile picker is the start screen.
+    await page.locator('.profile-button').first().waitFor();
+    assert.equal(await h1(page), T.picker);
+    await assertNamedControls(page, 'picker');
     // The first Tab reaches the skip link; it moves focus to the main region.
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link');
@@ -272,15 +278,15 @@ async function journey(lang) {
     // Without a facilitator signed in nothing scans USB media: no banner.
     await sleep(500);
     assert.equal(await page.locator('.usb-banner').count(), 0, 'no USB banner before a facilitator signs in');
+    assert.equal(await page.locator('header nav').count(), 0, 'no navigation before anyone signs in');
 
-    // 2. Import asks a facilitator to sign in first.
-    await page.locator('header nav a').nth(1).click();
-    await page.waitForFunction(() => location.hash === '#/import');
+    // 2. Import, opened by its address, asks a facilitator to sign in first.
+    await page.goto(`${server.base}/#/import`);
     await page.locator('.profile-button').first().waitFor();
     assert.equal(await h1(page), T.signin);
     const profileButton = page.locator('.profile-button', { hasText: F.name });
     assert.equal(await profileButton.count(), 1, 'the facilitator is in the picker');
-    assert.equal(await profileButton.locator('bdi').getAttribute('dir'), 'auto');
+    assert.equal(await profileButton.locator('bdi.profile-name').getAttribute('dir'), 'auto');
     await assertNamedControls(page, 'sign-in picker');
     await shot(page, `${lang}-01-signin-picker`);
     await profileButton.click();
@@ -309,10 +315,15 @@ async function journey(lang) {
     assert.equal(clean(await page.locator('header .who-name bdi').innerText()), F.name);
     assert.equal(clean(await page.locator('header .who button').innerText()), T.signOut);
 
+    // The library is empty and says how to import.
+    await page.locator('header nav a[href="#/"]').click();
+    await page.waitForFunction(() => location.hash === '#/');
+    await page.locator('.empty-state').waitFor();
+    assert.equal(await h1(page), T.library);
+    await assertNamedControls(page, 'library');
+
     // The plugged-in stick is noticed on the library screen too, now that a
     // facilitator is signed in.
-    await page.locator('header nav a').nth(0).click();
-    await page.waitForFunction(() => location.hash === '#/');
     const banner = page.locator('.usb-banner');
     await banner.waitFor();
     assert.equal(await banner.getAttribute('role'), 'status');
@@ -440,7 +451,7 @@ async function journey(lang) {
     await page.locator('.lesson-item').first().waitFor();
 
     // 8. Settings: the trusted publisher is listed.
-    await page.locator('header nav a').nth(2).click();
+    await page.locator('header nav a[href="#/settings"]').click();
     await page.waitForFunction((t) => document.querySelector('main h1')?.textContent?.includes(t), T.settings);
     assert.equal(await h1(page), T.settings);
     const keys = await api(server.base, 'trust_list', {}, token);
@@ -467,9 +478,10 @@ async function journey(lang) {
     }
     await shot(page, `${lang}-10-settings`);
 
-    // Signing out brings the gate back in place of Settings.
+    // Signing out goes back to the start screen: the picker.
     await page.locator('header .who button').click();
-    await page.waitForFunction((t) => document.querySelector('main h1')?.textContent?.includes(t), T.signin);
+    await page.waitForFunction((t) => document.querySelector('main h1')?.textContent?.includes(t), T.picker);
+    assert.equal(await page.evaluate(() => location.hash), '#/');
     assert.equal(await page.locator('header .who').count(), 0);
     assert.equal(await page.evaluate(() => sessionStorage.getItem('qalam.session')), null);
 
@@ -485,6 +497,10 @@ async function journey(lang) {
       const phone = await browser.context.newPage();
       await phone.setViewportSize({ width: 390, height: 844 });
       await phone.goto(`${server.base}/#/`);
+      // Signed out: the phone starts at the picker; a facilitator signs in there.
+      await phone.locator('.profile-button', { hasText: F.name }).click();
+      await phone.locator('#signin-pin').fill(F.typed);
+      await phone.locator('.signin-form button[type=submit]').click();
       await phone.locator('.pack-card').first().waitFor();
       assert.deepEqual(await htmlAttrs(phone), { lang: 'ar', dir: 'rtl' });
       const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -493,6 +509,9 @@ async function journey(lang) {
       await phone.goto(`${server.base}/#/pack/${encodeURIComponent(pack.id)}/lesson/${encodeURIComponent(lesson.id)}`);
       await phone.locator('iframe.lesson-frame').waitFor();
       await shot(phone, `${lang}-12-phone-lesson`);
+      await phone.locator('header .who button').click();
+      await phone.locator('.profile-button').first().waitFor();
+      await shot(phone, `${lang}-13-phone-picker`);
       await phone.close();
     }
 
@@ -505,6 +524,486 @@ async function journey(lang) {
   } catch (err) {
     await shot(page, `${lang}-zz-failure`).catch(() => {});
     throw err;
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+/** A command's raw answer: status and body, for checking refusals. */
+async function apiRaw(base, name, args = {}, token = null) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(`${base}/api/${name}`, { method: 'POST', headers, body: JSON.stringify(args) });
+  return { status: res.status, body: await res.json() };
+}
+
+async function signInApi(base, learnerId, pin) {
+  return (await api(base, 'sign_in', { learner_id: learnerId, pin })).token;
+}
+
+async function switchLanguage(page, base, lang) {
+  await page.goto(`${base}/`);
+  await page.locator('main h1').first().waitFor();
+  if (lang !== 'en') {
+    await page.locator('header select').selectOption(lang);
+    await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+    await page.reload();
+    await page.locator('main h1').first().waitFor();
+  }
+}
+
+/** Drops the refusals a journey asked for (wrong PINs, ended sessions) from the problems list. */
+function forgive(browser, pattern, statuses = '40[13]') {
+  const console = new RegExp(`Failed to load resource: .* ${statuses}`);
+  const expected = (p) => pattern.test(p) || console.test(p);
+  browser.problems.splice(0, browser.problems.length, ...browser.problems.filter((p) => !expected(p)));
+}
+
+const waitH1 = (page, text) => page.waitForFunction((t) => document.querySelector('main h1')?.textContent?.includes(t), text);
+
+/** Learners of the learner journey; the picture password is cat, sun, flower, cat. */
+const LEARNERS = {
+  en: { name: 'Layla Nasser', pin: '2580', typed: '2580', pictures: 'Omar Saleh' },
+  ar: { name: 'ليلى ناصر', pin: '2580', typed: '٢٥٨٠', pictures: 'عمر صالح' },
+};
+const PICTURE_PASSWORD = ['cat', 'sun', 'flower', 'cat'];
+const PICTURE_DIGITS = '3193';
+
+/** The numeracy sample pack's first lesson and its quiz (course-packs/numeracy/pack.toml). */
+const NUMERACY = { pack: 'org.qalam.numeracy', lesson: 'counting-place-value', quiz: 'place-value-check' };
+const QUIZ_ANSWERS = {
+  en: { sticks: '22', 'digit-four': 'b', 'zero-place': '305', 'two-scripts': '48' },
+  ar: { sticks: '٢٢', 'digit-four': 'b', 'zero-place': '٣٠٥', 'two-scripts': '۴۸' },
+};
+const QUIZ_ORDER = ['sticks', 'digit-four', 'zero-place', 'two-scripts'];
+
+const LTEXT = {
+  en: { picker: 'Who is learning today?', wrongPin: 'That password or PIN is not right. Check it and try again.', wrongPictures: 'Those pictures are not right. Try again.', library: 'Library', progress: 'My progress', learners: 'Learners', centre: 'Centre progress', ended: 'Your session has ended. Your work is saved. Choose your name to go on.', saved: 'Saved' },
+  ar: { picker: 'من يتعلّم اليوم؟', wrongPin: 'كلمة المرور أو الرقم السري غير صحيح. تحقّق منه ثم حاول مرة أخرى.', wrongPictures: 'هذه الصور غير صحيحة. حاول مرة أخرى.', library: 'المكتبة', progress: 'تقدّمي', learners: 'المتعلّمون', centre: 'تقدّم المركز', ended: 'انتهت جلستك. عملك محفوظ. اختر اسمك لتتابع.', saved: 'تم الحفظ' },
+};
+
+/** Presses the digits of `pin` on the on-screen number pad. */
+async function pressPad(page, pin) {
+  for (const ch of pin) {
+    const d = Number(ch);
+    await page.locator('.pin-pad .pin-key').nth(d === 0 ? 9 : d - 1).click();
+  }
+}
+
+async function learnerJourney(lang) {
+  const T = LTEXT[lang];
+  const F = FACILITATOR[lang];
+  const L = LEARNERS[lang];
+  const server = await startServer(`learner-${lang}`, F, { install: true });
+  const browser = await openBrowser(`learner-${lang}`);
+  const { page } = browser;
+  try {
+    const facToken = await signInApi(server.base, await facilitatorId(server.base, F.name), F.pin);
+    const layla = await api(server.base, 'learner_add', { name: L.name, pin: L.pin, avatar: 'colour-green', language: lang }, facToken);
+    // Omar reads in the other language: the screens follow him while he is signed in.
+    const omarLang = lang === 'ar' ? 'en' : 'ar';
+    const omar = await api(server.base, 'learner_add', { name: L.pictures, pin: PICTURE_DIGITS, pictures: true, avatar: 'colour-orange', language: omarLang }, facToken);
+    // Enough profiles for the picker to offer a search box (more than 8).
+    for (let i = 1; i <= 7; i++) await api(server.base, 'learner_add', { name: `${lang === 'ar' ? 'متعلّم' : 'Learner'} ${i}`, avatar: 'colour-grey' }, facToken);
+    await api(server.base, 'sign_out', {}, facToken);
+    const pictureSupport = (await api(server.base, 'profiles_for_picker')).find((p) => p.id === omar.id)?.sign_in_with === 'pictures';
+
+    await switchLanguage(page, server.base, lang);
+    assert.deepEqual(await htmlAttrs(page), { lang, dir: lang === 'ar' ? 'rtl' : 'ltr' });
+
+    // 1. The picker: big named buttons, arrow keys move between them.
+    await page.locator('.profile-button').nth(2).waitFor();
+    assert.equal(await h1(page), T.picker);
+    await assertNamedControls(page, 'picker');
+    await page.locator('.profile-button').first().focus();
+    await page.keyboard.press(lang === 'ar' ? 'ArrowLeft' : 'ArrowRight');
+    const second = await page.locator('.profile-button').nth(1).getAttribute('data-profile');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-profile')), second, 'the arrow key moves to the next profile');
+    await shot(page, `${lang}-20-learner-picker`);
+    // The search box narrows the list to matching names.
+    await page.locator('#picker-search').fill(L.name.split(' ')[0]);
+    await page.waitForFunction(() => document.querySelectorAll('.profile-button').length === 1);
+    assert.equal(clean(await page.locator('.profile-button .profile-name').innerText()), L.name);
+    await page.locator('#picker-search').fill('');
+    await page.locator('.profile-button').nth(9).waitFor();
+
+    // 2. A picture password, when the device knows them.
+    if (pictureSupport) {
+      await page.locator('.profile-button', { hasText: L.pictures }).click();
+      await page.locator('.picture-key').first().waitFor();
+      await assertNamedControls(page, 'picture sign-in');
+      for (const p of ['sun', 'sun', 'sun', 'sun']) await page.locator(`.picture-key[data-picture=${p}]`).click();
+      await page.locator('.signin [role=alert]').waitFor();
+      assert.equal(clean(await page.locator('.signin [role=alert]').innerText()), T.wrongPictures);
+      forgive(browser, /api\/sign_in/);
+      await shot(page, `${lang}-21-picture-password`);
+      for (const p of PICTURE_PASSWORD) await page.locator(`.picture-key[data-picture=${p}]`).click();
+      await page.locator('header .who').waitFor();
+      assert.equal(clean(await page.locator('header .who-name bdi').innerText()), L.pictures);
+      await page.waitForFunction((l) => document.documentElement.lang === l, omarLang);
+      assert.equal(await h1(page), LTEXT[omarLang].library, 'the library in Omar’s language');
+      await page.locator('header .who button').click();
+      await waitH1(page, T.picker);
+      assert.deepEqual(await htmlAttrs(page), { lang, dir: lang === 'ar' ? 'rtl' : 'ltr' }, 'the laptop’s language again');
+    } else {
+      // An older device keeps the digits as an ordinary PIN: the pad still works.
+      await page.locator('.profile-button', { hasText: L.pictures }).click();
+      await page.locator('#signin-pin').waitFor();
+      await page.locator('.signin-form .button-row button[type=button]').click();
+      await page.locator('.profile-button').first().waitFor();
+    }
+
+    // A profile without a PIN signs in with one tap.
+    const noPin = `${lang === 'ar' ? 'متعلّم' : 'Learner'} 7`;
+    await page.locator('.profile-button', { hasText: noPin }).click();
+    await page.locator('header .who').waitFor();
+    assert.equal(clean(await page.locator('header .who-name bdi').innerText()), noPin);
+    await page.locator('header .who button').click();
+    await waitH1(page, T.picker);
+
+    // 3. The PIN pad: a wrong PIN on the pad, then the right one on the keyboard.
+    await page.locator('.profile-button', { hasText: L.name }).click();
+    await page.locator('#signin-pin').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'signin-pin');
+    await assertNamedControls(page, 'PIN pad');
+    await pressPad(page, '1111');
+    assert.equal(await page.locator('#signin-pin').inputValue(), '1111');
+    await page.locator('.signin-form button[type=submit]').click();
+    await page.locator('.signin [role=alert]').waitFor();
+    assert.equal(clean(await page.locator('.signin [role=alert]').innerText()), T.wrongPin);
+    await shot(page, `${lang}-22-pin-pad`);
+    // Two more wrong PINs: the device asks to slow down, with a countdown.
+    for (let i = 0; i < 2; i++) {
+      await pressPad(page, '9999');
+      await page.locator('.signin-form button[type=submit]').click();
+      await page.waitForFunction(() => document.querySelector('#signin-pin')?.value === '');
+    }
+    await page.locator('.signin-form button[type=submit][disabled]').waitFor();
+    const slow = clean(await page.locator('.signin [role=alert]').innerText());
+    assert.match(slow, lang === 'ar' ? /[٠-٩]/ : /Wait \d+ seconds?/, `slow-down message: ${slow}`);
+    await shot(page, `${lang}-22b-slow-down`);
+    forgive(browser, /api\/sign_in/, '40[13]|429');
+    // Wait for the countdown to end before the right PIN.
+    await page.waitForFunction(() => !document.querySelector('.signin [role=alert]')?.textContent?.match(/[0-9٠-٩]/), null, { timeout: 15_000 });
+    await page.locator('#signin-pin').fill(L.typed);
+    await page.locator('.signin-form button[type=submit]:not([disabled])').waitFor();
+    await page.locator('#signin-pin').press('Enter');
+    await waitH1(page, T.library);
+    assert.equal(clean(await page.locator('header .who-name bdi').innerText()), L.name);
+    assert.equal(await page.locator('header nav a[href="#/progress"]').count(), 1, 'My progress is in the menu');
+    assert.equal(await page.locator('header nav a[href="#/import"]').count(), 0, 'a learner has no Import');
+    await page.locator('.next-banner').waitFor();
+    await shot(page, `${lang}-22c-learner-library`);
+
+    // 4. A lesson: reading it to the end completes it; "saved" only after the device answered.
+    const packs = await api(server.base, 'list_packs', { lang });
+    const numeracy = packs.find((p) => p.id === NUMERACY.pack);
+    assert.ok(numeracy, 'the numeracy sample pack is installed');
+    await page.locator('.pack-card .card-link', { hasText: clean(numeracy.title.text) }).click();
+    await page.locator('.lesson-item').first().click();
+    const openedAt = Date.now();
+    await page.locator('.study .finished-reading').waitFor();
+    assert.equal(await page.locator('.study .saved').count(), 0, 'nothing claims to be saved before a call returned');
+    await assertNamedControls(page, 'lesson');
+    await shot(page, `${lang}-23-learner-lesson`);
+    await page.mouse.move(200, 300);
+    await sleep(1200);
+    await page.locator('.study .finished-reading').click();
+    await page.locator('.study .study-done').waitFor();
+    await page.locator('.study .saved').waitFor();
+    assert.equal(clean(await page.locator('.study .saved').innerText()), T.saved);
+    // Time on task was measured, and is never more than the time that passed.
+    {
+      const t = await page.evaluate(() => sessionStorage.getItem('qalam.session'));
+      const mine = await api(server.base, 'my_progress', { lang }, t);
+      const lesson = mine.courses.find((c) => c.pack_id === NUMERACY.pack).lessons.find((l) => l.lesson_id === NUMERACY.lesson);
+      const elapsed = Math.ceil((Date.now() - openedAt) / 1000);
+      assert.ok(lesson.active_seconds >= 1 && lesson.active_seconds <= elapsed, `active ${lesson.active_seconds}s in ${elapsed}s`);
+      assert.equal(lesson.completed, true);
+    }
+    await shot(page, `${lang}-24-lesson-completed`);
+
+    // 5. The quiz.
+    await page.locator('.study .take-quiz').click();
+    await page.locator('.quiz-screen h1').waitFor();
+    const token = await page.evaluate(() => sessionStorage.getItem('qalam.session'));
+    assert.match(token ?? '', /^[0-9a-f]{64}$/);
+    await page.locator('.quiz-start').waitFor();
+    await assertNamedControls(page, 'quiz start');
+    await page.locator('.quiz-start').click();
+    for (let i = 0; i < QUIZ_ORDER.length; i++) {
+      const id = QUIZ_ORDER[i];
+      const answer = QUIZ_ANSWERS[lang][id];
+      await page.locator('.quiz-check').waitFor();
+      if (id === 'digit-four') await page.locator(`.choice input[value="${answer}"]`).check();
+      else await page.locator('#quiz-answer').fill(answer);
+      await page.locator('.quiz-check').click();
+      await page.locator('#quiz-feedback').waitFor();
+      if (i === 0) {
+        assert.match(await page.locator('#quiz-feedback').getAttribute('class'), /notice-error/, '22 sticks is wrong');
+        await shot(page, `${lang}-25-quiz-feedback`);
+      }
+      await page.locator('.quiz-next').click();
+    }
+    await page.locator('.quiz-result').waitFor();
+    assert.match(clean(await page.locator('.quiz-result .score-value').innerText()), lang === 'ar' ? /٧٥/ : /75%/, '3 of 4 right');
+    await assertNamedControls(page, 'quiz result');
+    await shot(page, `${lang}-26-quiz-result`);
+
+    // 6. My progress: the completed lesson, the quiz, what comes next; local digits.
+    await page.locator('header nav a[href="#/progress"]').click();
+    await waitH1(page, T.progress);
+    await page.locator('.my-progress .course').first().waitFor();
+    const mine = await api(server.base, 'my_progress', { lang }, token);
+    const course = mine.courses.find((c) => c.pack_id === NUMERACY.pack);
+    assert.equal(course.lessons_completed, 1);
+    assert.equal(course.lessons[0].quiz.mastered, true);
+    const summary = clean(await page.locator('.course', { hasText: clean(course.title.text) }).locator('.course-summary').innerText());
+    if (lang === 'ar') assert.match(summary, /[٠-٩]/, `Arabic-Indic digits in "${summary}"`);
+    else assert.match(summary, /1 of 4/);
+    assert.equal(await page.locator('.next-step .next-go').count(), 1, 'a next step is offered');
+    await assertNamedControls(page, 'my progress');
+    await shot(page, `${lang}-27-my-progress`);
+
+    // 7. A session that ended on the device (here: signed out behind the UI's
+    //    back) brings the picker back at the next call.
+    await api(server.base, 'sign_out', {}, token);
+    await page.locator('header nav a[href="#/"]').click();
+    await page.locator('.signin .ended').waitFor();
+    assert.equal(clean(await page.locator('.signin .ended').innerText()), T.ended);
+    assert.equal(await h1(page), T.picker);
+    forgive(browser, /api\/my_progress|api\/session_info/);
+    await shot(page, `${lang}-28-session-ended`);
+
+    // 8. Signing in again and out with the button.
+    await page.locator('.profile-button', { hasText: L.name }).click();
+    await page.locator('#signin-pin').fill(L.typed);
+    await page.locator('#signin-pin').press('Enter');
+    await page.locator('header .who button').waitFor();
+    await page.locator('header .who button').click();
+    await waitH1(page, T.picker);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('qalam.session')), null);
+    assert.equal(await page.locator('header .who').count(), 0);
+    void layla;
+    assert.deepEqual(browser.problems, [], 'no page errors, console errors or failed requests');
+  } catch (err) {
+    await shot(page, `${lang}-learner-zz-failure`).catch(() => {});
+    throw err;
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+async function facilitatorJourney(lang) {
+  const T = LTEXT[lang];
+  const F = FACILITATOR[lang];
+  const server = await startServer(`facilitator-${lang}`, F, { install: true });
+  const browser = await openBrowser(`facilitator-${lang}`);
+  const { page } = browser;
+  const name = lang === 'ar' ? 'سمير' : 'Samir';
+  const renamed = lang === 'ar' ? 'سمير الحداد' : 'Samir Haddad';
+  try {
+    await switchLanguage(page, server.base, lang);
+    await page.locator('.profile-button', { hasText: F.name }).click();
+    await page.locator('#signin-pin').fill(F.typed);
+    await page.locator('#signin-pin').press('Enter');
+    await waitH1(page, T.library);
+    await page.locator('header nav a[href="#/learners"]').click();
+    await waitH1(page, T.learners);
+    await page.locator('.learner-row').first().waitFor();
+    await assertNamedControls(page, 'learners');
+
+    // Add a learner with a PIN (typed in Arabic-Indic digits in Arabic).
+    await page.locator('#add-name').fill(name);
+    await page.locator('.swatch input').nth(2).check();
+    await page.locator('#add-pin').fill(lang === 'ar' ? '٤٥٦٧' : '4567');
+    await page.locator('.add-submit').click();
+    await page.locator('.learners-done').waitFor();
+    const row = page.locator('.learner-row', { hasText: name });
+    await row.first().waitFor();
+    const facToken = await signInApi(server.base, await facilitatorId(server.base, F.name), F.pin);
+    let list = await api(server.base, 'learner_list', {}, facToken);
+    const samir = list.find((l) => l.name === name);
+    assert.ok(samir && samir.has_pin && samir.role === 'learner', `added: ${JSON.stringify(samir)}`);
+    assert.equal(samir.avatar, 'colour-green');
+    assert.equal(await signInApi(server.base, samir.id, '4567').then(() => 'ok'), 'ok', 'the new PIN works');
+    await shot(page, `${lang}-30-learners-added`);
+
+    // Rename.
+    const samirRow = page.locator(`.learner-row[data-learner="${samir.id}"]`);
+    await samirRow.locator('.act-rename').click();
+    await samirRow.locator('input[type=text]').fill(renamed);
+    await samirRow.locator('button[type=submit]').click();
+    await page.waitForFunction(([id, n]) => document.querySelector(`.learner-row[data-learner="${id}"] .learner-name`)?.textContent === n, [samir.id, renamed]);
+
+    // A new PIN: here a picture password.
+    await samirRow.locator('.act-reset').click();
+    await samirRow.locator('input[value=pictures]').check();
+    for (const p of PICTURE_PASSWORD) await samirRow.locator(`.picture-key[data-picture=${p}]`).click();
+    await assertNamedControls(page, 'reset to pictures');
+    await shot(page, `${lang}-31-learners-reset-pictures`);
+    await samirRow.locator('button[type=submit]').click();
+    await page.locator('.learners-done').waitFor();
+    assert.equal((await apiRaw(server.base, 'sign_in', { learner_id: samir.id, pin: '4567' })).status, 401, 'the old PIN no longer works');
+    // Samir studies a little, so centre progress has something to show.
+    const samirToken = await signInApi(server.base, samir.id, PICTURE_DIGITS);
+    const where = { pack_id: NUMERACY.pack, lesson_id: NUMERACY.lesson };
+    await api(server.base, 'lesson_open', where, samirToken);
+    await api(server.base, 'lesson_progress', { ...where, position: 10000, active_seconds: 150 }, samirToken);
+    await api(server.base, 'lesson_complete', where, samirToken);
+
+    // Archive, after a confirmation.
+    await samirRow.locator('.act-archive').click();
+    await samirRow.locator('.confirm-archive').waitFor();
+    await shot(page, `${lang}-32-learners-archive-confirm`);
+    await samirRow.locator('.confirm-archive').click();
+    await page.locator(`.learner-row[data-learner="${samir.id}"]`).waitFor({ state: 'detached' });
+    await page.locator('details.archived').waitFor();
+    list = await api(server.base, 'learner_list', {}, facToken);
+    assert.equal(list.find((l) => l.id === samir.id)?.archived, true);
+    assert.ok(!(await api(server.base, 'profiles_for_picker')).some((p) => p.id === samir.id), 'archived profiles leave the picker');
+    forgive(browser, /api\/sign_in/);
+
+    // A second facilitator, with a password instead of a PIN.
+    const second = lang === 'ar' ? 'نادية' : 'Nadia';
+    await page.locator('#add-name').fill(second);
+    await page.locator('#add-facilitator').check();
+    await page.locator('#add-password').fill('short');
+    await page.locator('.add-submit').click();
+    await page.locator('.add-form [role=alert]').waitFor();
+    await page.locator('#add-password').fill('river-42-blue');
+    await page.locator('.add-submit').click();
+    await page.locator('.learner-row', { hasText: second }).waitFor();
+    const nadia = (await api(server.base, 'learner_list', {}, facToken)).find((l) => l.name === second);
+    assert.equal(nadia?.role, 'facilitator');
+    const nadiaSession = await api(server.base, 'sign_in', { learner_id: nadia.id, pin: 'river-42-blue' });
+    assert.equal(nadiaSession.role, 'facilitator');
+
+    // Centre progress.
+    await page.locator('.centre-link').click();
+    await waitH1(page, T.centre);
+    await page.locator('.centre-table tbody tr').first().waitFor();
+    const names = (await page.locator('.centre-table tbody th').allInnerTexts()).map(clean);
+    assert.ok(names.some((n) => n.includes(F.name)), `the facilitator is in the table: ${names}`);
+    await page.locator('.centre .check input').check();
+    await page.waitForFunction((n) => [...document.querySelectorAll('.centre-table tbody th')].some((th) => th.textContent.includes(n)), renamed);
+    await assertNamedControls(page, 'centre progress');
+    await shot(page, `${lang}-33-centre-progress`);
+    assert.deepEqual(browser.problems, [], 'no page errors, console errors or failed requests');
+  } catch (err) {
+    await shot(page, `${lang}-facilitator-zz-failure`).catch(() => {});
+    throw err;
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+/** Learner A's session cannot read or write learner B's progress, and a learner cannot manage anyone. */
+async function isolation() {
+  const F = FACILITATOR.en;
+  const server = await startServer('isolation', F, { install: true });
+  try {
+    const facToken = await signInApi(server.base, await facilitatorId(server.base, F.name), F.pin);
+    const a = await api(server.base, 'learner_add', { name: 'Learner A', pin: '1357' }, facToken);
+    const b = await api(server.base, 'learner_add', { name: 'Learner B', pin: '2468' }, facToken);
+    const tokenA = await signInApi(server.base, a.id, '1357');
+    const tokenB = await signInApi(server.base, b.id, '2468');
+    assert.notEqual(tokenA, tokenB);
+
+    // A works on a lesson, naming B in the body: the id is ignored.
+    const where = { pack_id: NUMERACY.pack, lesson_id: NUMERACY.lesson };
+    await api(server.base, 'lesson_open', { ...where, learner_id: b.id }, tokenA);
+    const saved = await api(server.base, 'lesson_progress', { ...where, position: 5000, active_seconds: 30, learner_id: b.id }, tokenA);
+    assert.equal(saved.position, 5000);
+    assert.equal(saved.active_seconds, 30);
+
+    const lessonOf = async (token) => {
+      const mine = await api(server.base, 'my_progress', { lang: 'en', learner_id: b.id }, token);
+      return mine.courses.find((c) => c.pack_id === NUMERACY.pack).lessons.find((l) => l.lesson_id === NUMERACY.lesson);
+    };
+    const ofA = await lessonOf(tokenA);
+    assert.deepEqual([ofA.opened, ofA.position, ofA.active_seconds], [true, 5000, 30], 'A sees A’s own work');
+    const ofB = await lessonOf(tokenB);
+    assert.deepEqual([ofB.opened, ofB.position, ofB.active_seconds], [false, 0, 0], 'B’s progress was not touched');
+
+    // B cannot answer or finish A's quiz attempt: it is not found for B.
+    const attempt = await api(server.base, 'quiz_start', { pack_id: NUMERACY.pack, quiz_id: NUMERACY.quiz }, tokenA);
+    const foreign = await apiRaw(server.base, 'quiz_answer', { pack_id: NUMERACY.pack, quiz_id: NUMERACY.quiz, attempt: attempt.attempt, question_id: 'sticks', answer: '23' }, tokenB);
+    assert.equal(foreign.body.code, 'not_found');
+    assert.equal((await apiRaw(server.base, 'quiz_finish', { pack_id: NUMERACY.pack, quiz_id: NUMERACY.quiz, attempt: attempt.attempt }, tokenB)).body.code, 'not_found');
+
+    // Facilitator commands refuse a learner's session.
+    for (const [command, args] of [
+      ['learner_list', {}],
+      ['learner_add', { name: 'Intruder', pin: '9999' }],
+      ['learner_rename', { learner_id: b.id, name: 'Renamed by A' }],
+      ['learner_reset_pin', { learner_id: b.id, pin: '1111' }],
+      ['learner_archive', { learner_id: b.id }],
+      ['centre_progress', {}],
+      ['usb_scan', { lang: 'en' }],
+      ['trust_list', {}],
+    ]) {
+      const answer = await apiRaw(server.base, command, args, tokenA);
+      assert.equal(answer.status, 403, `${command} as a learner: ${JSON.stringify(answer.body)}`);
+      assert.equal(answer.body.code, 'forbidden');
+    }
+    // Without a token nothing of a learner's is readable.
+    const anonymous = await apiRaw(server.base, 'my_progress', { lang: 'en' });
+    assert.deepEqual([anonymous.status, anonymous.body.code], [401, 'unauthenticated']);
+
+    // The facilitator's view agrees: A has the lesson, B has nothing.
+    const centre = await api(server.base, 'centre_progress', {}, facToken);
+    const lessonIn = (id) =>
+      centre.learners.find((l) => l.id === id).courses.find((c) => c.pack === NUMERACY.pack)?.lessons.find((l) => l.lesson === NUMERACY.lesson);
+    assert.equal(lessonIn(a.id)?.active_seconds, 30);
+    assert.equal(lessonIn(b.id), undefined);
+    const renamedB = (await api(server.base, 'learner_list', {}, facToken)).find((l) => l.id === b.id);
+    assert.equal(renamedB.name, 'Learner B', 'B was not renamed by A');
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Mock only: every question type of the pack format on the quiz screen. */
+async function quizTypesOnMock() {
+  const server = await startServer('quiz-types', FACILITATOR.en);
+  const browser = await openBrowser('quiz-types');
+  const { page } = browser;
+  try {
+    const facToken = await signInApi(server.base, 'f-en', '482913');
+    const { job } = await api(server.base, 'import_start', { paths: ['/media/usb/QALAM/org.qalam.numeracy.qpack'], allow_untrusted: false }, facToken);
+    while ((await api(server.base, 'import_status', { job }, facToken)).state !== 'done') await sleep(200);
+    await page.goto(`${server.base}/#/pack/org.qalam.numeracy/quiz/counting-check`);
+    await page.locator('.profile-button', { hasText: 'Omar' }).click();
+    await pressPad(page, '1234');
+    await page.locator('.signin-form button[type=submit]').click();
+    await page.locator('.quiz-start').click();
+    // single choice (wrong), multiple choice, numeric in Arabic-Indic digits, short text
+    await page.locator('.choice input[value=b]').check();
+    await page.locator('.quiz-check').click();
+    await page.locator('#quiz-feedback.notice-error').waitFor();
+    await page.locator('.quiz-next').click();
+    await page.locator('.choice input[value=a]').check();
+    await page.locator('.choice input[value=c]').check();
+    await page.locator('.quiz-check').click();
+    await page.locator('#quiz-feedback.notice-success').waitFor();
+    await shot(page, 'mock-quiz-multiple-choice');
+    await page.locator('.quiz-next').click();
+    await page.locator('#quiz-answer').fill('١٢');
+    await page.locator('.quiz-check').click();
+    await page.locator('#quiz-feedback.notice-success').waitFor();
+    await page.locator('.quiz-next').click();
+    await page.locator('#quiz-answer').fill(' One ');
+    await page.locator('.quiz-check').click();
+    await page.locator('#quiz-feedback.notice-success').waitFor();
+    await page.locator('.quiz-next').click();
+    await page.locator('.quiz-result').waitFor();
+    assert.match(clean(await page.locator('.quiz-result').innerText()), /3 of 4 answers right/);
+    await shot(page, 'mock-quiz-result');
+    assert.deepEqual(browser.problems, []);
   } finally {
     await browser.close();
     await server.stop();
@@ -526,4 +1025,10 @@ describe('Qalam UI against qalam serve', () => {
 
   test('English: import from a stick, open a pack and a lesson', { timeout: 240_000 }, () => journey('en'));
   test('Arabic: the same journey, right to left', { timeout: 240_000 }, () => journey('ar'));
+  test('English: a learner signs in, reads, takes a quiz, sees progress, signs out', { timeout: 240_000, skip: MOCK }, () => learnerJourney('en'));
+  test('Arabic: the learner journey, right to left', { timeout: 240_000, skip: MOCK }, () => learnerJourney('ar'));
+  test('English: a facilitator manages learners and sees centre progress', { timeout: 240_000, skip: MOCK }, () => facilitatorJourney('en'));
+  test('Arabic: the facilitator journey, right to left', { timeout: 240_000, skip: MOCK }, () => facilitatorJourney('ar'));
+  test('Mock: every question type on the quiz screen', { timeout: 120_000, skip: !MOCK }, () => quizTypesOnMock());
+  test('Isolation: one learner’s session cannot reach another’s progress or manage profiles', { timeout: 120_000, skip: MOCK }, () => isolation());
 });

@@ -106,21 +106,186 @@ const fail = (code, message) => {
 // Profiles and sessions, as in docs/API.md. The facilitators match the ones
 // the e2e test creates with `qalam learner add` against the real server.
 const PROFILES = [
-  { id: 'f-en', name: 'Amina Haddad', avatar: 'a', has_pin: true, pin: '482913', role: 'facilitator', language: 'en' },
-  { id: 'f-ar', name: 'أمينة حداد', avatar: 'a', has_pin: true, pin: '482913', role: 'facilitator', language: 'ar' },
-  { id: 'l-1', name: 'Omar', avatar: 'o', has_pin: true, pin: '1234', role: 'learner', language: 'ar' },
+  { id: 'f-en', name: 'Amina Haddad', avatar: 'colour-blue', has_pin: true, pin: '482913', role: 'facilitator', language: 'en' },
+  { id: 'f-ar', name: 'أمينة حداد', avatar: 'colour-teal', has_pin: true, pin: '482913', role: 'facilitator', language: 'ar' },
+  { id: 'l-1', name: 'Omar', avatar: 'colour-orange', has_pin: true, pin: '1234', role: 'learner', language: 'en' },
+  { id: 'l-2', name: 'ليلى', avatar: 'colour-green', has_pin: true, pin: '3193', pictures: true, role: 'learner', language: 'ar' },
 ];
 const PUBLIC = new Set(['app_info', 'list_packs', 'get_pack', 'profiles_for_picker', 'sign_in']);
-const FACILITATOR_ONLY = new Set(['usb_scan', 'import_start', 'import_status', 'pack_remove', 'trust_list', 'trust_add']);
+const FACILITATOR_ONLY = new Set([
+  'usb_scan', 'import_start', 'import_status', 'pack_remove', 'trust_list', 'trust_add',
+  'learner_list', 'learner_add', 'learner_rename', 'learner_archive', 'learner_reset_pin', 'centre_progress',
+]);
+
+// One made-up quiz, for the counting lesson.
+const QUIZ = {
+  id: 'counting-check',
+  title: { en: 'Check your counting', ar: 'اختبر العدّ' },
+  min: 75,
+  questions: [
+    { id: 'q1', type: 'single_choice', prompt: { en: 'How many hands do you have?', ar: 'كم يدًا لديك؟' }, choices: [{ id: 'a', text: { en: '2', ar: '٢' }, correct: true }, { id: 'b', text: { en: '3', ar: '٣' } }] },
+    { id: 'q2', type: 'multiple_choice', prompt: { en: 'Which are even?', ar: 'أيّها زوجي؟' }, choices: [{ id: 'a', text: { en: '2', ar: '٢' }, correct: true }, { id: 'b', text: { en: '3', ar: '٣' } }, { id: 'c', text: { en: '4', ar: '٤' }, correct: true }] },
+    { id: 'q3', type: 'numeric', prompt: { en: 'What is 7 + 5?', ar: 'كم يساوي ٧ + ٥؟' }, answer: 12 },
+    { id: 'q4', type: 'short_text', prompt: { en: 'Write the word for 1.', ar: 'اكتب كلمة العدد ١.' }, accept: ['one', 'واحد'] },
+  ],
+};
+// Progress per learner: `${learner}/${pack}/${lesson}` → lesson state; quizzes per learner.
+const lessons = new Map();
+const quizzes = new Map();
+const attempts = new Map(); // attempt → { learner, answered: Map, finished }
+let nextAttempt = 1;
 const sessions = new Map(); // token → profile
 const wrong = new Map(); // profile id → wrong PINs in a row
 const asciiDigits = (s) => String(s ?? '').replace(/[\u0660-\u0669\u06F0-\u06F9]/g, (d) => String(d.charCodeAt(0) & 0xf));
 const sessionOf = (p) => ({ learner_id: p.id, name: p.name, avatar: p.avatar, language: p.language, role: p.role, idle_timeout_s: 900 });
 
+const findLesson = (pack_id, lesson_id) => {
+  const p = PACKS.find((x) => x.id === pack_id && state.installed.has(pack_id));
+  const l = p?.lessons.find((x) => x.id === lesson_id);
+  return l ?? fail('not_found', `no lesson ${pack_id}/${lesson_id}`);
+};
+const lessonState = (who, pack, lesson) => {
+  const key = `${who.id}/${pack}/${lesson}`;
+  if (!lessons.has(key)) lessons.set(key, { opened: false, completed: false, position: 0, active_seconds: 0 });
+  return lessons.get(key);
+};
+const ruleOf = (l) => (l.quiz ? { kind: 'quiz_mastered', min_seconds: null } : { kind: 'viewed', min_seconds: null });
+const quizState = (who, quiz) => {
+  const key = `${who.id}/${quiz}`;
+  if (!quizzes.has(key)) quizzes.set(key, { attempts: 0, best_score: null, mastered: false });
+  return quizzes.get(key);
+};
+const view = (who, pack_id, lesson_id) => {
+  const l = findLesson(pack_id, lesson_id);
+  const st = lessonState(who, pack_id, lesson_id);
+  return { pack_id, lesson_id, ...st, completion: ruleOf(l), quiz: l.quiz, quiz_mastered: l.quiz ? quizState(who, l.quiz).mastered : false, course_completed: false };
+};
+const whoOf = (token) => sessions.get(token);
+const summaryOf = (p) => ({ id: p.id, name: p.name, avatar: p.avatar, language: p.language, role: p.role, has_pin: p.has_pin, archived: !!p.archived, last_active: null, sign_in_with: p.has_pin ? (p.pictures ? 'pictures' : 'pin') : 'none' });
+const courseOf = (who, p, lang) => {
+  const ls = p.lessons.map((l) => {
+    const st = lessonState(who, p.id, l.id);
+    const q = l.quiz ? quizState(who, l.quiz) : null;
+    return { lesson_id: l.id, title: pick(l.title, lang), ...st, completion: ruleOf(l), quiz: q ? { quiz_id: l.quiz, ...q } : null };
+  });
+  const done = ls.filter((l) => l.completed).length;
+  return { pack_id: p.id, title: pick(p.title, lang), completed: done === ls.length, lessons_completed: done, lesson_count: ls.length, lessons: ls, next_lesson: ls.find((l) => !l.completed)?.lesson_id ?? null };
+};
+
 const commands = {
-  profiles_for_picker: () => PROFILES.map(({ id, name, avatar, has_pin }) => ({ id, name, avatar, has_pin })),
+  profiles_for_picker: () =>
+    PROFILES.filter((p) => !p.archived).map(({ id, name, avatar, has_pin, pictures }) => ({ id, name, avatar, has_pin, sign_in_with: has_pin ? (pictures ? 'pictures' : 'pin') : 'none' })),
+  lesson_open: ({ pack_id, lesson_id }, token) => {
+    findLesson(pack_id, lesson_id);
+    lessonState(whoOf(token), pack_id, lesson_id).opened = true;
+    return view(whoOf(token), pack_id, lesson_id);
+  },
+  lesson_progress: ({ pack_id, lesson_id, position, active_seconds }, token) => {
+    if (!(position >= 0 && position <= 10000 && active_seconds >= 0 && active_seconds <= 300)) fail('bad_request', 'out of range');
+    const st = lessonState(whoOf(token), pack_id, lesson_id);
+    findLesson(pack_id, lesson_id);
+    st.position = position;
+    st.active_seconds += active_seconds;
+    return view(whoOf(token), pack_id, lesson_id);
+  },
+  lesson_complete: ({ pack_id, lesson_id }, token) => {
+    const l = findLesson(pack_id, lesson_id);
+    const st = lessonState(whoOf(token), pack_id, lesson_id);
+    const ok = l.quiz ? quizState(whoOf(token), l.quiz).mastered : st.opened && st.position >= 9900;
+    if (!ok) fail('not_yet', 'the completion rule is not met yet');
+    st.completed = true;
+    return view(whoOf(token), pack_id, lesson_id);
+  },
+  quiz_get: ({ quiz_id, lang = 'en' }) => {
+    if (quiz_id !== QUIZ.id) fail('not_found', `no quiz ${quiz_id}`);
+    return {
+      id: QUIZ.id,
+      title: pick(QUIZ.title, lang),
+      min_score_percent: QUIZ.min,
+      questions: QUIZ.questions.map((q) => ({ id: q.id, type: q.type, prompt: pick(q.prompt, lang), ...(q.choices ? { choices: q.choices.map((c) => ({ id: c.id, text: pick(c.text, lang) })) } : {}) })),
+    };
+  },
+  quiz_start: ({ quiz_id }, token) => {
+    if (quiz_id !== QUIZ.id) fail('not_found', `no quiz ${quiz_id}`);
+    const attempt = nextAttempt++;
+    attempts.set(attempt, { learner: whoOf(token).id, answered: new Map(), finished: false });
+    quizState(whoOf(token), quiz_id).attempts += 1;
+    return { attempt, question_count: QUIZ.questions.length };
+  },
+  quiz_answer: ({ attempt, question_id, answer }, token) => {
+    const a = attempts.get(attempt);
+    if (!a || a.learner !== whoOf(token).id) fail('not_found', `no quiz attempt ${attempt}`);
+    if (a.finished || a.answered.has(question_id)) fail('conflict', 'already answered');
+    const q = QUIZ.questions.find((x) => x.id === question_id) ?? fail('not_found', `no question ${question_id}`);
+    let correct;
+    if (q.type === 'single_choice') correct = q.choices.find((c) => c.id === answer)?.correct === true;
+    else if (q.type === 'multiple_choice') correct = JSON.stringify([...new Set(answer)].sort()) === JSON.stringify(q.choices.filter((c) => c.correct).map((c) => c.id).sort());
+    else if (q.type === 'numeric') correct = Number(asciiDigits(answer).replace('٫', '.')) === q.answer;
+    else correct = q.accept.includes(String(answer).trim().toLowerCase());
+    a.answered.set(question_id, correct);
+    const fb = correct ? { en: 'Yes, well done.', ar: 'نعم، أحسنت.' } : { en: 'Not quite. Count again.', ar: 'ليس تمامًا. عُدّ مرة أخرى.' };
+    return { correct, feedback: pick(fb, 'en'), choice_feedback: [], recorded: String(answer) };
+  },
+  quiz_finish: ({ quiz_id, attempt }, token) => {
+    const a = attempts.get(attempt);
+    if (!a || a.learner !== whoOf(token).id) fail('not_found', `no quiz attempt ${attempt}`);
+    if (a.finished) fail('conflict', 'already finished');
+    a.finished = true;
+    const correct = [...a.answered.values()].filter(Boolean).length;
+    const score = Math.floor((correct * 100) / QUIZ.questions.length);
+    const q = quizState(whoOf(token), quiz_id);
+    q.best_score = Math.max(q.best_score ?? 0, score);
+    const passed = score >= QUIZ.min;
+    q.mastered ||= passed;
+    return { attempt, score_percent: score, correct, question_count: QUIZ.questions.length, min_score_percent: QUIZ.min, passed, mastered: q.mastered, best_score: q.best_score, lessons_completed: [], course_completed: false };
+  },
+  my_progress: ({ lang = 'en' }, token) => {
+    const courses = PACKS.filter((p) => state.installed.has(p.id)).map((p) => courseOf(whoOf(token), p, lang));
+    const course = courses.find((c) => !c.completed);
+    const lesson = course?.lessons.find((l) => !l.completed);
+    return { courses, next: lesson ? { pack_id: course.pack_id, lesson_id: lesson.lesson_id, title: lesson.title, action: lesson.opened ? 'continue' : 'start' } : null };
+  },
+  learner_list: () => PROFILES.map(summaryOf).sort((a, b) => a.name.localeCompare(b.name)),
+  learner_add: ({ name, pin, pictures, facilitator, avatar = '', language = 'en' }) => {
+    if (!name || !String(name).trim()) fail('bad_request', 'a name is 1–80 characters');
+    const p = { id: randomBytes(8).toString('hex'), name: String(name).trim(), avatar, language, role: facilitator ? 'facilitator' : 'learner', has_pin: !!pin, pin: pin ? asciiDigits(pin) : undefined, pictures: !!pictures };
+    PROFILES.push(p);
+    return summaryOf(p);
+  },
+  learner_rename: ({ learner_id, name }) => {
+    const p = PROFILES.find((x) => x.id === learner_id) ?? fail('not_found', 'no such learner');
+    p.name = String(name).trim();
+    return summaryOf(p);
+  },
+  learner_archive: ({ learner_id }) => {
+    const p = PROFILES.find((x) => x.id === learner_id) ?? fail('not_found', 'no such learner');
+    p.archived = true;
+    for (const [t, who] of sessions) if (who.id === p.id) sessions.delete(t);
+    return summaryOf(p);
+  },
+  learner_reset_pin: ({ learner_id, pin, pictures }) => {
+    const p = PROFILES.find((x) => x.id === learner_id) ?? fail('not_found', 'no such learner');
+    Object.assign(p, { has_pin: !!pin, pin: pin ? asciiDigits(pin) : undefined, pictures: !!pictures });
+    wrong.delete(p.id);
+    for (const [t, who] of sessions) if (who.id === p.id) sessions.delete(t);
+    return summaryOf(p);
+  },
+  centre_progress: () => ({
+    learners: PROFILES.map((p) => ({
+      id: p.id,
+      name: p.name,
+      role: p.role,
+      archived: !!p.archived,
+      courses: PACKS.filter((pk) => [...lessons.keys()].some((k) => k.startsWith(`${p.id}/${pk.id}/`))).map((pk) => ({
+        pack: pk.id,
+        completed: false,
+        lessons: pk.lessons.map((l) => ({ lesson: l.id, ...lessonState(p, pk.id, l.id) })),
+        quizzes: [],
+      })),
+    })),
+  }),
   sign_in: ({ learner_id, pin }) => {
-    const p = PROFILES.find((x) => x.id === learner_id);
+    const p = PROFILES.find((x) => x.id === learner_id && !x.archived);
     if (!p) fail('not_found', `no active profile ${learner_id}`);
     if (asciiDigits(pin) !== p.pin) {
       const n = (wrong.get(p.id) ?? 0) + 1;
@@ -253,7 +418,7 @@ createServer(async (req, res) => {
     res.writeHead(200, { 'Content-Type': MIME[extname(path)] ?? 'application/octet-stream' }).end(await readFile(path));
   } catch (err) {
     if (err.api) {
-      const status = { not_found: 404, unauthenticated: 401, wrong_pin: 401, forbidden: 403, slow_down: 429 }[err.api.code] ?? 400;
+      const status = { not_found: 404, unauthenticated: 401, wrong_pin: 401, forbidden: 403, slow_down: 429, not_yet: 422, conflict: 409 }[err.api.code] ?? 400;
       const headers = { 'Content-Type': 'application/json' };
       if (err.api.retry_after_s) headers['Retry-After'] = String(err.api.retry_after_s);
       res.writeHead(status, headers).end(JSON.stringify(err.api));

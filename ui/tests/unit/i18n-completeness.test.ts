@@ -106,6 +106,13 @@ describe('locales', () => {
       'lesson-kind-*': ['html', 'markdown', 'pdf', 'video', 'audio'],
       'outcome-*': ['installed', 'updated', 'unchanged', 'refused', 'interrupted'],
       'import-reason-*': ['not_found', 'invalid_pack', 'untrusted', 'version_conflict', 'disk_full', 'interrupted', 'device_error'],
+      'picture-*': ['sun', 'tree', 'cat', 'fish', 'star', 'house', 'apple', 'bird', 'flower'],
+      'colour-*': ['red', 'orange', 'green', 'teal', 'blue', 'purple', 'pink', 'brown', 'grey', 'black'],
+      'learners-kind-*': ['pin', 'pictures', 'none'],
+      'learners-signin-*': ['pin', 'pictures', 'none'],
+      'progress-next-*': ['continue', 'quiz', 'start'],
+      'progress-go-*': ['continue', 'quiz', 'start'],
+      'progress-status-*': ['done', 'quiz', 'started', 'todo'],
     };
     const missing: string[] = [];
     for (const id of used) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { href, parseHash, type Route } from '../../src/lib/router.svelte';
+import { href, isFacilitatorRoute, parseHash, type Route } from '../../src/lib/router.svelte';
 
 describe('hash routes', () => {
   const routes: Route[] = [
@@ -9,6 +9,10 @@ describe('hash routes', () => {
     { name: 'pack', packId: 'org.qalam.numeracy' },
     { name: 'lesson', packId: 'org.qalam.numeracy', lessonId: 'counting' },
     { name: 'lesson', packId: 'a b', lessonId: 'c/d' },
+    { name: 'quiz', packId: 'org.qalam.numeracy', quizId: 'money-check' },
+    { name: 'progress' },
+    { name: 'learners' },
+    { name: 'centre' },
   ];
   for (const route of routes) {
     it(`round-trips ${JSON.stringify(route)}`, () => {
@@ -21,5 +25,14 @@ describe('hash routes', () => {
     expect(parseHash('#/nope')).toEqual({ name: 'not-found' });
     expect(parseHash('#/pack/%E0%A4%A')).toEqual({ name: 'not-found' });
     expect(parseHash('#/pack//lesson/x')).toEqual({ name: 'not-found' });
+    expect(parseHash('#/pack/p/quiz')).toEqual({ name: 'not-found' });
+    expect(parseHash('#/progress/x')).toEqual({ name: 'not-found' });
+  });
+  it('knows which screens are for facilitators', () => {
+    expect(isFacilitatorRoute({ name: 'learners' })).toBe(true);
+    expect(isFacilitatorRoute({ name: 'centre' })).toBe(true);
+    expect(isFacilitatorRoute({ name: 'import' })).toBe(true);
+    expect(isFacilitatorRoute({ name: 'progress' })).toBe(false);
+    expect(isFacilitatorRoute({ name: 'quiz', packId: 'p', quizId: 'q' })).toBe(false);
   });
 });

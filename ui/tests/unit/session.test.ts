@@ -10,7 +10,7 @@ import {
   type Transport,
 } from '../../src/platform';
 import { TOKEN_STORAGE_KEY, type TokenStorage } from '../../src/platform/http';
-import { initSession, refreshSession, resetSession, session, signIn, signOut } from '../../src/lib/session.svelte';
+import { beforeSignOut, initSession, refreshSession, resetSession, session, signIn, signOut } from '../../src/lib/session.svelte';
 
 const TOKEN = 'ab'.repeat(32);
 
@@ -195,7 +195,14 @@ describe('session store', () => {
   it('picks up an existing session from session_info at start', async () => {
     signedIn = true;
     await initSession();
-    expect(session.profile).toEqual({ learnerId: 'f1', name: 'Amina', role: 'facilitator' });
+    expect(session.profile).toEqual({
+      learnerId: 'f1',
+      name: 'Amina',
+      avatar: 'a',
+      language: 'ar',
+      role: 'facilitator',
+      idleTimeoutS: 900,
+    });
     expect(session.isFacilitator).toBe(true);
   });
 
@@ -238,11 +245,14 @@ describe('session store', () => {
 describe('session store over HTTP', () => {
   it('does not ask session_info when no token is held, and does when one is', async () => {
     const facilitatorAnswer = json(facilitator);
-    const { seen } = fakeDevice(memoryStorage(), () => facilitatorAnswer);
+    const { seen } = fakeDevice(memoryStorage(), (command) => (command === 'profiles_for_picker' ? json([]) : facilitatorAnswer));
     await initSession();
-    expect(seen).toHaveLength(0);
+    // Only the public question whether there is anyone to sign in.
+    expect(seen.map((s) => s.command)).toEqual(['profiles_for_picker']);
+    expect(seen[0]!.auth).toBeNull();
     expect(session.checked).toBe(true);
     expect(session.profile).toBeNull();
+    expect(session.noProfiles).toBe(true);
 
     resetSession();
     const again = fakeDevice(memoryStorage({ [TOKEN_STORAGE_KEY]: TOKEN }), () => json(facilitator));
@@ -267,5 +277,22 @@ describe('sign-in messages', () => {
     setLocale('fa-AF');
     expect(plain(t('signin-slow-down', { seconds: 10 }))).toContain('۱۰');
     setLocale('en');
+  });
+});
+
+describe('signing out', () => {
+  it('saves pending work first, then ends the session, and says why', async () => {
+    const { seen } = fakeDevice(memoryStorage({ [TOKEN_STORAGE_KEY]: TOKEN }), (command) =>
+      command === 'sign_out' || command === 'lesson_progress' ? json({}) : json(facilitator),
+    );
+    await initSession();
+    expect(session.profile?.name).toBe('Amina');
+    const stop = beforeSignOut(() => call('lesson_progress', { position: 10, active_seconds: 5 }));
+    await signOut('idle');
+    stop();
+    expect(seen.map((s) => s.command)).toEqual(['session_info', 'lesson_progress', 'sign_out']);
+    expect(seen[1]!.auth).toBe(`Bearer ${TOKEN}`);
+    expect(session.profile).toBeNull();
+    expect(session.endedBy).toBe('idle');
   });
 });

@@ -16,12 +16,32 @@ use crate::cli::{EventsCommand, LearnerCommand};
 pub fn learner(command: LearnerCommand, data: &DataArgs) -> anyhow::Result<ExitCode> {
     let device = data.open(|_| {})?;
     match command {
+        LearnerCommand::Picker { check } => {
+            // Exactly the app's start: open, background checks, picker.
+            device.backup_in_background_if_due();
+            print_json(&qalam_core::api::session::profiles_for_picker(&device)?)?;
+            if check {
+                let health = device.check_database_now();
+                eprintln!(
+                    "database check: {} in {} ms{}",
+                    health.state,
+                    health.took_ms.unwrap_or(0),
+                    health
+                        .problems
+                        .first()
+                        .map(|p| format!(" ({p})"))
+                        .unwrap_or_default()
+                );
+            }
+        }
         LearnerCommand::Add {
             name,
             pin,
             facilitator,
+            pictures,
         } => {
-            let added = learners::learner_add(&device, &name, pin.as_deref(), facilitator)?;
+            let added =
+                learners::learner_add_with(&device, &name, pin.as_deref(), facilitator, pictures)?;
             println!("added {} {} ({})", added.role, added.id, added.name);
         }
         LearnerCommand::List { json } => {
@@ -37,7 +57,11 @@ pub fn learner(command: LearnerCommand, data: &DataArgs) -> anyhow::Result<ExitC
                         l.id,
                         l.role,
                         l.name,
-                        if l.has_pin { "\t(PIN)" } else { "" }
+                        match l.sign_in_with {
+                            "pin" => "\t(PIN)",
+                            "pictures" => "\t(pictures)",
+                            _ => "",
+                        }
                     );
                 }
             }
@@ -142,7 +166,23 @@ pub fn events(command: EventsCommand, data: &DataArgs) -> anyhow::Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn doctor(data: &DataArgs) -> anyhow::Result<ExitCode> {
+pub fn doctor(repair: bool, data: &DataArgs) -> anyhow::Result<ExitCode> {
+    if repair {
+        // Before the device is opened: opening runs migrations and reads
+        // the identity, which a damaged database may not allow.
+        let report = learners::repair_folder(&data.dir)
+            .with_context(|| format!("could not repair the database in {}", data.dir.display()))?;
+        for step in &report.steps {
+            println!("repair: {step}");
+        }
+        if report.new_device_id {
+            println!(
+                "NOTE: this device now writes as {} (it was {}); sync sends both chains",
+                report.device, report.previous_device
+            );
+        }
+        println!("checking the repaired database:");
+    }
     let device = data.open(|_| {})?;
     let report = learners::doctor(&device)?;
     for note in &report.notes {
@@ -155,7 +195,10 @@ pub fn doctor(data: &DataArgs) -> anyhow::Result<ExitCode> {
         println!("all checks passed: chains, database integrity, progress tables");
         Ok(ExitCode::SUCCESS)
     } else {
-        println!("{} problem(s) found", report.problems.len());
+        println!(
+            "{} problem(s) found; `qalam doctor --repair` rebuilds the database from its backups and every event still readable",
+            report.problems.len()
+        );
         Ok(ExitCode::from(1))
     }
 }

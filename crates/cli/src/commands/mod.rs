@@ -4,6 +4,7 @@ mod learners;
 pub mod pack;
 mod serve;
 mod server;
+mod sync;
 mod trust;
 
 use std::path::PathBuf;
@@ -35,7 +36,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Progress { learner, json } => learners::progress(learner.as_deref(), json, &data),
         Command::Events(command) => learners::events(command, &data),
         Command::Server(command) => server::run(command, args.data.as_deref()),
-        Command::Doctor => learners::doctor(&data),
+        Command::Enrol(enrol_args) => sync::enrol(enrol_args, &data),
+        Command::Sync(sync_args) => sync::sync(sync_args, &data),
+        Command::Doctor { repair } => learners::doctor(repair, &data),
         Command::Simulate {
             learners,
             events,

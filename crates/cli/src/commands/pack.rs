@@ -23,7 +23,73 @@ pub fn run(command: PackCommand, data: &DataArgs) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         PackCommand::Export { ids, to } => export(data, &ids, &to),
+        PackCommand::Fetch {
+            server,
+            allow_untrusted,
+            json,
+        } => fetch(data, server, allow_untrusted, json),
     }
+}
+
+/// `qalam pack fetch`: one line per pack of the server's catalogue; exits
+/// 1 unless every pack is installed or up to date, so scripts retry.
+fn fetch(
+    data: &DataArgs,
+    server: Option<String>,
+    allow_untrusted: bool,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    use anyhow::Context;
+    use qalam_core::packs::download::{self, FetchOptions, FetchOutcome};
+    let device = data.open(|_| {})?;
+    if allow_untrusted {
+        eprintln!(
+            "WARNING: --allow-untrusted installs packs whose publisher this device does not trust. Only use it for packs from a source you know."
+        );
+    }
+    let options = FetchOptions {
+        server,
+        allow_untrusted,
+    };
+    let report = download::fetch(&device, &options).context("could not fetch the pack catalogue")?;
+    if json {
+        print_json(&report)?;
+    } else {
+        if report.packs.is_empty() {
+            println!("the server at {} offers no packs", report.server);
+        }
+        for pack in &report.packs {
+            let (mark, word) = match pack.outcome {
+                FetchOutcome::Installed => ("✔", "installed"),
+                FetchOutcome::Updated => ("✔", "updated"),
+                FetchOutcome::UpToDate => ("=", "up to date"),
+                FetchOutcome::Refused => ("✘", "refused"),
+                FetchOutcome::Interrupted => ("…", "interrupted"),
+            };
+            let bytes = if pack.downloaded_bytes > 0 || pack.resumed_from > 0 {
+                format!(
+                    " ({} downloaded{})",
+                    human_size(pack.downloaded_bytes),
+                    if pack.resumed_from > 0 {
+                        format!(", resumed after {}", human_size(pack.resumed_from))
+                    } else {
+                        String::new()
+                    }
+                )
+            } else {
+                String::new()
+            };
+            println!(
+                "{mark} {word:<11} {} {}: {}{bytes}",
+                pack.id, pack.version, pack.message
+            );
+        }
+    }
+    Ok(if report.complete() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn keygen(out: &Path) -> anyhow::Result<ExitCode> {

@@ -12,7 +12,8 @@ use anyhow::{Context, anyhow, bail};
 use qalam_server::{CentreId, DeviceId, OrgId, Store, StoreError};
 
 use crate::cli::{
-    ServerCentreCommand, ServerCommand, ServerDeviceCommand, ServerOrgCommand, ServerStoreArgs,
+    ServerCentreCommand, ServerCommand, ServerDeviceCommand, ServerOrgCommand, ServerPackCommand,
+    ServerStoreArgs, TlsArgs,
 };
 
 pub fn run(command: ServerCommand, data: Option<&Path>) -> anyhow::Result<ExitCode> {
@@ -74,9 +75,10 @@ pub fn run(command: ServerCommand, data: Option<&Path>) -> anyhow::Result<ExitCo
                 println!("Revoked device {device}: its credential is refused from now on");
                 println!("{device}");
             }
-            ServerCommand::Run { listen, store } => {
+            ServerCommand::Pack(command) => pack(command, data).await?,
+            ServerCommand::Run { listen, store, tls } => {
                 let store = open(data, &store).await?;
-                serve(store, listen).await?;
+                serve(store, listen, &tls).await?;
             }
         }
         anyhow::Ok(())
@@ -101,7 +103,17 @@ async fn open(data: Option<&Path>, args: &ServerStoreArgs) -> anyhow::Result<Arc
         })
 }
 
-async fn serve(store: Arc<dyn Store>, listen: SocketAddr) -> anyhow::Result<()> {
+async fn serve(store: Arc<dyn Store>, listen: SocketAddr, tls: &TlsArgs) -> anyhow::Result<()> {
+    if let (Some(cert), Some(key)) = (&tls.tls_cert, &tls.tls_key) {
+        let config = qalam_server::tls::load(cert, key).await?;
+        let listener = std::net::TcpListener::bind(listen)
+            .with_context(|| format!("could not listen on {listen}"))?;
+        let addr = listener.local_addr()?;
+        println!("Qalam campus server listening on https://{addr}/");
+        let app = qalam_server::http::router(store);
+        qalam_server::tls::serve(listener, app, config).await?;
+        return Ok(());
+    }
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("could not listen on {listen}"))?;
@@ -111,6 +123,93 @@ async fn serve(store: Arc<dyn Store>, listen: SocketAddr) -> anyhow::Result<()> 
     }
     println!("Qalam campus server listening on http://{addr}/");
     qalam_server::http::serve(listener, store).await?;
+    Ok(())
+}
+
+/// `qalam server pack …`: the organisation's pack catalogue, kept as files
+/// in DIR/packs (every server node must share that folder).
+async fn pack(command: ServerPackCommand, data: Option<&Path>) -> anyhow::Result<()> {
+    let Some(dir) = data else {
+        bail!(
+            "server pack commands need --data DIR: packs are kept in DIR/packs, a folder every server node must share"
+        );
+    };
+    let packs = qalam_server::catalogue::packs_dir(dir);
+    match command {
+        ServerPackCommand::Add { file, org, store } => {
+            let org: OrgId = parse_id(&org, "organisation", "server org add")?;
+            let store = open(data, &store).await?;
+            store
+                .org(org)
+                .await
+                .map_err(|e| not_found_hint(e, data, "server org add"))?;
+            let shown = file.display().to_string();
+            let added = tokio::task::spawn_blocking(move || {
+                qalam_server::catalogue::add_pack(&packs, org, &file)
+            })
+            .await?
+            .map_err(|e| anyhow!("{shown} was not added: {e}"))?;
+            let entry = &added.entry;
+            match &added.signer {
+                Some(key) => println!(
+                    "{} {} {} organisation {org}'s catalogue ({} bytes, sha256 {}, signed by {key})",
+                    entry.id,
+                    entry.version,
+                    if added.new { "added to" } else { "is already in" },
+                    entry.size,
+                    entry.sha256
+                ),
+                None => {
+                    eprintln!(
+                        "WARNING: {} {} is unsigned: devices refuse it unless they allow untrusted publishers",
+                        entry.id, entry.version
+                    );
+                    println!(
+                        "{} {} {} organisation {org}'s catalogue ({} bytes, sha256 {}, unsigned)",
+                        entry.id,
+                        entry.version,
+                        if added.new { "added to" } else { "is already in" },
+                        entry.size,
+                        entry.sha256
+                    );
+                }
+            }
+            println!("{}@{}", entry.id, entry.version);
+        }
+        ServerPackCommand::List { org, json, store } => {
+            let org: OrgId = parse_id(&org, "organisation", "server org add")?;
+            let store = open(data, &store).await?;
+            store
+                .org(org)
+                .await
+                .map_err(|e| not_found_hint(e, data, "server org add"))?;
+            let packs =
+                tokio::task::spawn_blocking(move || qalam_server::catalogue::list(&packs, org))
+                    .await??;
+            if json {
+                let answer = qalam_server::catalogue::CatalogueResponse { packs };
+                println!("{}", serde_json::to_string_pretty(&answer)?);
+                return Ok(());
+            }
+            if packs.is_empty() {
+                println!(
+                    "no packs in organisation {org}'s catalogue; add one with `qalam server pack add FILE --org {org}`"
+                );
+            }
+            for entry in packs {
+                let title = entry
+                    .title
+                    .get("en")
+                    .or_else(|| entry.title.values().next())
+                    .cloned()
+                    .unwrap_or_default();
+                println!(
+                    "{}\t{}\t{} bytes\t{}\t{title}",
+                    entry.id, entry.version, entry.size, entry.sha256
+                );
+            }
+        }
+    }
     Ok(())
 }
 

@@ -64,6 +64,7 @@ pub const PUBLIC_COMMANDS: &[&str] = &[
     "get_pack",
     "profiles_for_picker",
     "sign_in",
+    "database_health",
 ];
 
 #[derive(Deserialize)]
@@ -90,6 +91,14 @@ struct ProgressArgs {
 struct QuizArgs {
     pack_id: String,
     quiz_id: String,
+}
+
+#[derive(Deserialize)]
+struct QuizGetArgs {
+    pack_id: String,
+    quiz_id: String,
+    #[serde(default = "default_lang")]
+    lang: String,
 }
 
 #[derive(Deserialize)]
@@ -124,6 +133,8 @@ struct RenameArgs {
 struct ResetPinArgs {
     learner_id: String,
     pin: Option<String>,
+    #[serde(default)]
+    pictures: bool,
 }
 
 /// Runs `command` with `args` for the session `token` (from the
@@ -175,6 +186,10 @@ pub fn dispatch(
         "lesson_complete" => {
             let a: LessonArgs = parse(args)?;
             reply(st::lesson_complete(device, t, &a.pack_id, &a.lesson_id))
+        }
+        "quiz_get" => {
+            let a: QuizGetArgs = parse(args)?;
+            reply(st::quiz_get(device, t, &a.pack_id, &a.quiz_id, &a.lang))
         }
         "quiz_start" => {
             let a: QuizArgs = parse(args)?;
@@ -244,9 +259,12 @@ pub fn dispatch(
                 t,
                 &a.learner_id,
                 a.pin.as_deref(),
+                a.pictures,
             ))
         }
         "centre_progress" => reply(f::centre_progress(device, t)),
+        "database_health" => reply(Ok::<_, ApiError>(super::database_health(device))),
+        "doctor_repair" => reply(f::doctor_repair(device, t)),
         other => Err(ApiError::new(
             "not_found",
             format!("unknown command `{other}`; the UI and the device may be different versions"),

@@ -15,6 +15,7 @@ use super::types::*;
 use crate::device::Device;
 use crate::error::CoreError;
 use crate::storage::projections;
+use crate::storage::repair::RepairReport;
 
 pub fn usb_scan(
     device: &Device,
@@ -72,6 +73,9 @@ pub struct NewLearner {
     pub pin: Option<String>,
     #[serde(default)]
     pub facilitator: bool,
+    /// `pin` is a picture password: 4 digits 1–9 (picture k is digit k).
+    #[serde(default)]
+    pub pictures: bool,
     #[serde(default)]
     pub avatar: String,
     #[serde(default)]
@@ -90,10 +94,11 @@ pub fn learner_add(
     } else {
         Role::Learner
     };
+    let secret = learners::NewSecret::of(new.pin.as_deref(), new.pictures)?;
     learners::register(
         device,
         &new.name,
-        new.pin.as_deref().filter(|p| !p.trim().is_empty()),
+        secret,
         role,
         new.avatar.trim(),
         new.language.trim(),
@@ -167,32 +172,34 @@ pub fn learner_archive(
     updated(device, learner)
 }
 
-/// Sets a new PIN (a password for a facilitator account), or removes it
-/// when `pin` is `None`; clears the wrong-PIN wait and ends the profile's
-/// sessions. A facilitator account's password cannot be removed.
+/// Sets a new PIN (a password for a facilitator account), or with
+/// `pictures` a picture password, or removes the secret when `pin` is
+/// `None`; clears the wrong-PIN wait and ends the profile's sessions. A
+/// facilitator account's password cannot be removed. Both secret fields are
+/// written in one event, so the kind of secret follows the newest reset.
 pub fn learner_reset_pin(
     device: &Device,
     token: Option<&str>,
     learner_id: &str,
     pin: Option<&str>,
+    pictures: bool,
 ) -> Result<LearnerSummary, CoreError> {
     let by = facilitator(device, token)?;
     let (learner, state) = existing(device, learner_id)?;
     let role = role_of(&state);
-    let pin = pin.filter(|p| !p.trim().is_empty());
-    if pin.is_none() && role == Role::Facilitator {
+    let secret = learners::NewSecret::of(pin, pictures)?;
+    if secret == learners::NewSecret::None && role == Role::Facilitator {
         return Err(CoreError::BadRequest(
             "a facilitator account needs a password; give a new one".into(),
         ));
     }
-    let hash = pin
-        .map(|p| learners::hash_secret_for(role, p))
-        .transpose()?;
+    let (pin_hash, picture_hash) = secret.hashes(role)?;
     learners::record(
         device,
         learner,
         vec![Payload::LearnerUpdated(LearnerUpdated {
-            pin_hash: Some(hash),
+            pin_hash: Some(pin_hash),
+            picture_password_hash: Some(picture_hash),
             by: Some(by.learner),
             ..LearnerUpdated::default()
         })],
@@ -202,6 +209,23 @@ pub fn learner_reset_pin(
         device.sessions.end_all_of(learner);
     }
     updated(device, learner)
+}
+
+/// What `doctor_repair` did, and what `doctor` finds afterwards.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RepairOutcome {
+    pub repair: RepairReport,
+    pub doctor: crate::events::check::Report,
+}
+
+/// Repairs the device database (see `qalam doctor --repair`) and runs the
+/// doctor's checks again. Every other call waits while it runs.
+pub fn doctor_repair(device: &Device, token: Option<&str>) -> Result<RepairOutcome, CoreError> {
+    let by = facilitator(device, token)?;
+    tracing::warn!(facilitator = %by.learner, "database repair started from the app");
+    let repair = device.repair()?;
+    let doctor = learners::doctor(device)?;
+    Ok(RepairOutcome { repair, doctor })
 }
 
 /// Every profile of the centre (archived ones flagged) with its progress.

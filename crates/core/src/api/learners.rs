@@ -5,12 +5,13 @@
 use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use qalam_model::payload::LearnerRegistered;
-use qalam_model::{Event, LearnerId, LearnerState, Payload, Role, normalize_digits};
+use qalam_model::{Event, LearnerId, LearnerState, Payload, Role, SignInWith, normalize_digits};
 use serde::Serialize;
 
 use crate::device::Device;
 use crate::error::CoreError;
 use crate::events::{self, check};
+use crate::storage::repair::RepairReport;
 use crate::storage::{self, projections};
 
 /// Longest profile name, in characters.
@@ -24,7 +25,11 @@ pub struct LearnerSummary {
     pub avatar: String,
     pub language: String,
     pub role: &'static str,
+    /// Whether the profile needs a secret to sign in (a PIN, a password or
+    /// a picture password).
     pub has_pin: bool,
+    /// `"none"`, `"pin"` or `"pictures"`: what the picker asks for.
+    pub sign_in_with: &'static str,
     pub archived: bool,
     /// HLC of the learner's latest event (recent-first order).
     pub last_active: Option<qalam_model::Hlc>,
@@ -53,7 +58,8 @@ pub(crate) fn summary(id: LearnerId, state: &LearnerState) -> LearnerSummary {
             .map(|l| l.value.clone())
             .unwrap_or_default(),
         role: role_name(p.role.as_ref().map(|l| l.value)),
-        has_pin: p.pin_hash.as_ref().is_some_and(|l| l.value.is_some()),
+        has_pin: p.sign_in_with() != SignInWith::None,
+        sign_in_with: p.sign_in_with().name(),
         archived: p.archived.as_ref().is_some_and(|l| l.value),
         last_active: state.last_active,
     }
@@ -69,6 +75,70 @@ pub fn hash_pin(pin: &str) -> Result<String, CoreError> {
         ));
     }
     hash_secret(&digits)
+}
+
+/// How many pictures a picture password has.
+pub const PICTURE_COUNT: usize = 4;
+/// How many pictures the picker offers (digits 1 to 9).
+pub const PICTURE_ALPHABET: u32 = 9;
+
+/// A picture password as stored: exactly [`PICTURE_COUNT`] pictures out of
+/// [`PICTURE_ALPHABET`], sent as digits `1`–`9` (picture k is digit k, in
+/// any script), hashed exactly like a PIN.
+pub fn hash_pictures(pictures: &str) -> Result<String, CoreError> {
+    let digits = normalize_digits(pictures.trim());
+    let valid = digits.chars().count() == PICTURE_COUNT
+        && digits.chars().all(|c| {
+            c.to_digit(10)
+                .is_some_and(|d| (1..=PICTURE_ALPHABET).contains(&d))
+        });
+    if !valid {
+        return Err(CoreError::BadRequest(format!(
+            "a picture password is exactly {PICTURE_COUNT} pictures, sent as digits 1 to {PICTURE_ALPHABET}; choose again"
+        )));
+    }
+    hash_secret(&digits)
+}
+
+/// The secret a profile is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewSecret<'a> {
+    /// None: the profile signs in with a tap (learners only).
+    None,
+    /// A PIN for a learner, a password for a facilitator.
+    Pin(&'a str),
+    /// A picture password (learners only).
+    Pictures(&'a str),
+}
+
+impl<'a> NewSecret<'a> {
+    /// The secret of the `pin` argument of `learner_add` and
+    /// `learner_reset_pin`: a picture password when `pictures` is set.
+    pub fn of(pin: Option<&'a str>, pictures: bool) -> Result<Self, CoreError> {
+        match (pin.filter(|p| !p.trim().is_empty()), pictures) {
+            (None, false) => Ok(NewSecret::None),
+            (Some(pin), false) => Ok(NewSecret::Pin(pin)),
+            (Some(pin), true) => Ok(NewSecret::Pictures(pin)),
+            (None, true) => Err(CoreError::BadRequest(format!(
+                "choose the {PICTURE_COUNT} pictures of the picture password"
+            ))),
+        }
+    }
+
+    /// The values of the two secret fields (`pin_hash`,
+    /// `picture_password_hash`) for a profile of `role`. Setting one secret
+    /// always clears the other in the same event, so the newer event
+    /// decides the kind of secret on every device.
+    pub fn hashes(self, role: Role) -> Result<(Option<String>, Option<String>), CoreError> {
+        match self {
+            NewSecret::None => Ok((None, None)),
+            NewSecret::Pin(pin) => Ok((Some(hash_secret_for(role, pin)?), None)),
+            NewSecret::Pictures(_) if role == Role::Facilitator => Err(CoreError::BadRequest(
+                "a facilitator account needs a password, not a picture password".into(),
+            )),
+            NewSecret::Pictures(pictures) => Ok((None, Some(hash_pictures(pictures)?))),
+        }
+    }
 }
 
 fn hash_secret(text: &str) -> Result<String, CoreError> {
@@ -145,12 +215,25 @@ pub fn learner_add(
     pin: Option<&str>,
     facilitator: bool,
 ) -> Result<LearnerSummary, CoreError> {
+    learner_add_with(device, name, pin, facilitator, false)
+}
+
+/// Like [`learner_add`]; with `pictures`, `pin` is a picture password
+/// (see [`hash_pictures`]).
+pub fn learner_add_with(
+    device: &Device,
+    name: &str,
+    pin: Option<&str>,
+    facilitator: bool,
+    pictures: bool,
+) -> Result<LearnerSummary, CoreError> {
     let role = if facilitator {
         Role::Facilitator
     } else {
         Role::Learner
     };
-    register(device, name, pin, role, "", "en", None)
+    let secret = NewSecret::of(pin, pictures)?;
+    register(device, name, secret, role, "", "en", None)
 }
 
 /// Checks a profile name and returns it trimmed.
@@ -171,7 +254,7 @@ pub fn check_name(name: &str) -> Result<&str, CoreError> {
 pub fn register(
     device: &Device,
     name: &str,
-    pin: Option<&str>,
+    secret: NewSecret<'_>,
     role: Role,
     avatar: &str,
     language: &str,
@@ -184,7 +267,7 @@ pub fn register(
             "an avatar id or language tag is at most 64 characters".into(),
         ));
     }
-    let pin_hash = pin.map(|p| hash_secret_for(role, p)).transpose()?;
+    let (pin_hash, picture_password_hash) = secret.hashes(role)?;
     let id = new_learner_id()?;
     let payload = Payload::LearnerRegistered(LearnerRegistered {
         name: name.to_string(),
@@ -195,7 +278,7 @@ pub fn register(
             language.to_string()
         },
         pin_hash,
-        picture_password_hash: None,
+        picture_password_hash,
         role,
         by,
     });
@@ -409,9 +492,22 @@ pub fn events_export(
     storage::events::for_each(&device.conn(), |event| f(ExportedEvent::of(&event)))
 }
 
-/// Every check of `qalam doctor` on the log and its projections.
+/// Every check of `qalam doctor` on the log and its projections, and
+/// whether the database went back behind its newest backup (a lost WAL).
 pub fn doctor(device: &Device) -> Result<check::Report, CoreError> {
-    check::run(&device.conn(), device.identity())
+    let mut report = check::run(&device.conn(), device.identity())?;
+    let layout = device.layout();
+    if let Some(problem) = crate::device::behind_backup(&layout.database(), &layout.backups()) {
+        report.problems.push(problem);
+    }
+    Ok(report)
+}
+
+/// `qalam doctor --repair` on a data folder that no process has open:
+/// rebuilds the database from the newest good backup and every event still
+/// readable (see [`crate::storage::repair`]). Run [`doctor`] afterwards.
+pub fn repair_folder(root: &std::path::Path) -> Result<RepairReport, CoreError> {
+    crate::storage::repair::repair(&crate::layout::Layout::new(root))
 }
 
 /// Recomputes every projection from the log.
@@ -468,6 +564,31 @@ mod tests {
         assert!(learner_add(&device, "Bad pin", Some("12"), false).is_err());
         assert_eq!(learner_list(&device).unwrap().len(), 2);
         assert!(doctor(&device).unwrap().ok());
+    }
+
+    #[test]
+    fn picture_passwords_are_four_digits_from_one_to_nine() {
+        let hash = hash_pictures("٩١٢٣").unwrap();
+        assert!(verify_pin(&hash, "9123"));
+        assert!(verify_pin(&hash, "۹۱۲۳"));
+        assert!(!verify_pin(&hash, "9124"));
+        for bad in ["123", "12345", "1230", "12a4", "", "١٢٣٠"] {
+            assert!(hash_pictures(bad).is_err(), "{bad}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let device = open(dir.path());
+        let nour = learner_add_with(&device, "Nour", Some("1397"), false, true).unwrap();
+        assert_eq!((nour.sign_in_with, nour.has_pin), ("pictures", true));
+        let sami = learner_add(&device, "Sami", Some("123456"), false).unwrap();
+        assert_eq!(sami.sign_in_with, "pin");
+        let tap = learner_add(&device, "Tala", None, false).unwrap();
+        assert_eq!((tap.sign_in_with, tap.has_pin), ("none", false));
+        // Six digits are a PIN, not a picture password; none is refused;
+        // a facilitator needs a password.
+        assert!(learner_add_with(&device, "X", Some("123456"), false, true).is_err());
+        assert!(learner_add_with(&device, "X", None, false, true).is_err());
+        assert!(learner_add_with(&device, "X", Some("1234"), true, true).is_err());
+        assert_eq!(learner_list(&device).unwrap().len(), 3);
     }
 
     #[test]

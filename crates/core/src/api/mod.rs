@@ -40,6 +40,12 @@ pub fn app_info(device: &Device, transport_hint: &str) -> AppInfo {
     }
 }
 
+/// The verdict of the database check run at start-up (public: the picker
+/// can tell learners to fetch a facilitator when it is `damaged`).
+pub fn database_health(device: &Device) -> DatabaseHealth {
+    device.database_health()
+}
+
 /// Installed packs with texts in `lang`, sorted by the title shown.
 pub fn list_packs(device: &Device, lang: &str) -> Result<Vec<PackSummary>, CoreError> {
     let rows = storage::packs::list(&device.conn())?;

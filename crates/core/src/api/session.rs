@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use qalam_model::{LearnerId, LearnerState, Role};
+use qalam_model::{LearnerId, LearnerState, Role, SignInWith};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -86,7 +86,11 @@ pub struct PickerProfile {
     pub id: String,
     pub name: String,
     pub avatar: String,
+    /// Whether the profile needs a secret (kept for older UIs).
     pub has_pin: bool,
+    /// `"none"`, `"pin"` or `"pictures"`: what to ask for before `sign_in`.
+    /// A picture password is sent as `pin`, picture k as digit k.
+    pub sign_in_with: &'static str,
 }
 
 /// Active profiles (not archived, not deleted), most recently active first.
@@ -98,6 +102,7 @@ pub fn profiles_for_picker(device: &Device) -> Result<Vec<PickerProfile>, CoreEr
             name: s.name,
             avatar: s.avatar,
             has_pin: s.has_pin,
+            sign_in_with: s.sign_in_with,
         })
         .collect())
 }
@@ -189,11 +194,15 @@ pub fn sign_in(
             retry_after_s: (t.locked_until_ms - now).div_ceil(1000),
         });
     }
-    let hash = state
-        .profile
-        .pin_hash
-        .as_ref()
-        .and_then(|l| l.value.clone());
+    // The secret in force: a PIN, a password or a picture password, all
+    // checked (and slowed down) alike.
+    let kind = state.profile.sign_in_with();
+    let hash = state.profile.secret_hash().map(str::to_string);
+    let what = if kind == SignInWith::Pictures {
+        "picture password"
+    } else {
+        "PIN"
+    };
     match (&hash, pin.map(str::trim).filter(|p| !p.is_empty())) {
         (None, _) if role_of(&state) == Role::Facilitator => {
             return Err(CoreError::Forbidden(
@@ -202,9 +211,9 @@ pub fn sign_in(
         }
         (None, _) => {}
         (Some(_), None) => {
-            return Err(CoreError::WrongPin(
-                "this profile has a PIN; enter it to continue".into(),
-            ));
+            return Err(CoreError::WrongPin(format!(
+                "this profile has a {what}; enter it to continue"
+            )));
         }
         (Some(hash), Some(pin)) => {
             if !verify_pin(hash, pin) {
@@ -219,9 +228,9 @@ pub fn sign_in(
                         retry_after_s: delay,
                     });
                 }
-                return Err(CoreError::WrongPin(
-                    "that PIN is not right; try again".into(),
-                ));
+                return Err(CoreError::WrongPin(format!(
+                    "that {what} is not right; try again"
+                )));
             }
         }
     }

@@ -311,6 +311,92 @@ pub fn quiz_start(
     })
 }
 
+/// A quiz as the learner sees it: prompts, choices and units, never which
+/// answers are right (grading stays on the device, in `quiz_answer`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuizView {
+    pub id: String,
+    pub title: LocalText,
+    pub min_score_percent: u32,
+    pub questions: Vec<QuestionView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuestionView {
+    pub id: String,
+    /// `single_choice`, `multiple_choice`, `numeric` or `short_text`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub prompt: LocalText,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choices: Option<Vec<ChoiceView>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<LocalText>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChoiceView {
+    pub id: String,
+    pub text: LocalText,
+}
+
+/// The questions of a quiz, in `lang` (with the pack's fallbacks), for the
+/// signed-in learner.
+pub fn quiz_get(
+    device: &Device,
+    token: Option<&str>,
+    pack_id: &str,
+    quiz_id: &str,
+    lang: &str,
+) -> Result<QuizView, CoreError> {
+    let ctx = context(device, token, pack_id)?;
+    let quiz = find_quiz(&ctx.manifest, quiz_id)?;
+    let text = |t: &qalam_pack::LocalizedText| {
+        super::local_text(&packs::text_map(t), lang, &ctx.manifest.languages)
+    };
+    let questions = quiz
+        .questions
+        .iter()
+        .map(|q| question_view(q, &text))
+        .collect();
+    Ok(QuizView {
+        id: quiz.id.clone(),
+        title: text(&quiz.title),
+        min_score_percent: quiz.mastery.min_score_percent,
+        questions,
+    })
+}
+
+fn question_view(
+    question: &Question,
+    text: &impl Fn(&qalam_pack::LocalizedText) -> LocalText,
+) -> QuestionView {
+    let choices = |choices: &[qalam_pack::Choice]| {
+        Some(
+            choices
+                .iter()
+                .map(|c| ChoiceView {
+                    id: c.id.clone(),
+                    text: text(&c.text),
+                })
+                .collect(),
+        )
+    };
+    let (kind, choices, unit) = match &question.kind {
+        QuestionKind::SingleChoice { choices: c } => ("single_choice", choices(c), None),
+        QuestionKind::MultipleChoice { choices: c } => ("multiple_choice", choices(c), None),
+        QuestionKind::Numeric { unit, .. } => ("numeric", None, unit.as_ref().map(text)),
+        QuestionKind::ShortText { .. } => ("short_text", None, None),
+    };
+    QuestionView {
+        id: question.id.clone(),
+        kind,
+        prompt: text(&question.prompt),
+        choices,
+        unit,
+    }
+}
+
 /// What this device's log holds about one attempt.
 #[derive(Default)]
 struct AttemptLog {

@@ -20,6 +20,37 @@ pub struct AppInfo {
     pub transport_hint: String,
 }
 
+/// The verdict of the database check run at start (`database_health`).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DatabaseHealth {
+    /// `"unchecked"` (no check started), `"checking"`, `"ok"` or `"damaged"`.
+    pub state: &'static str,
+    /// What SQLite reported when damaged (at most 20 lines).
+    pub problems: Vec<String>,
+    /// How long the check took, in milliseconds, once done.
+    pub took_ms: Option<u64>,
+    /// Rolling backups a repair can restore from.
+    pub backups: usize,
+}
+
+impl DatabaseHealth {
+    pub fn unchecked() -> Self {
+        DatabaseHealth {
+            state: "unchecked",
+            problems: Vec::new(),
+            took_ms: None,
+            backups: 0,
+        }
+    }
+
+    pub fn checking() -> Self {
+        DatabaseHealth {
+            state: "checking",
+            ..Self::unchecked()
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct PackSummary {
     pub id: String,

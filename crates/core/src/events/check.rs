@@ -24,15 +24,21 @@ impl Report {
     }
 }
 
-/// Runs every check. Errors only when the database cannot be read at all.
+/// Runs every check. A part of the database that cannot be read is
+/// reported as a problem (the cure is `qalam doctor --repair`); errors only
+/// when not even the list of devices can be read.
 pub fn run(conn: &Connection, me: &Identity) -> Result<Report, CoreError> {
     let mut report = Report::default();
-    integrity(conn, &mut report)?;
+    if let Err(err) = integrity(conn, &mut report) {
+        report
+            .problems
+            .push(format!("sqlite integrity check could not run: {err}"));
+    }
     let mut state = State::new();
     for (n, device) in identity::devices(conn)? {
         let mut events = Vec::new();
         let mut corrupt = 0u64;
-        log::for_each_row(conn, n, |row| {
+        let read = log::for_each_row(conn, n, |row| {
             match log::decode(device, row.seq, &row.body) {
                 Ok(event) if event.seq == row.seq => events.push(event),
                 Ok(event) => report.problems.push(format!(
@@ -48,7 +54,13 @@ pub fn run(conn: &Connection, me: &Identity) -> Result<Report, CoreError> {
                 }
             }
             Ok(())
-        })?;
+        });
+        if let Err(err) = read {
+            report.problems.push(format!(
+                "device {device}: the log cannot be read after seq {}: {err}",
+                events.last().map_or(0, |e: &Event| e.seq)
+            ));
+        }
         let own = device == me.device;
         check_chain(&events, own, &mut report);
         report.notes.push(format!(
@@ -79,7 +91,11 @@ pub fn run(conn: &Connection, me: &Identity) -> Result<Report, CoreError> {
             ));
         }
     }
-    compare_projections(conn, &state, &mut report)?;
+    if let Err(err) = compare_projections(conn, &state, &mut report) {
+        report
+            .problems
+            .push(format!("the progress tables cannot be read: {err}"));
+    }
     Ok(report)
 }
 

@@ -86,6 +86,12 @@ pub fn append(
     items: &[(LearnerId, Payload)],
 ) -> Result<Vec<Event>, CoreError> {
     let tx = begin(conn)?;
+    // A repair may have given the device a new id since `identity` was
+    // read: building on the old id's restored tip would fork its chain.
+    let stored = identity::load(&tx)?.map(|i| i.device);
+    if stored != Some(identity.device) {
+        return Err(CoreError::IdentityChanged);
+    }
     let n = identity::device_number(&tx, identity.device)?;
     let mut tip = tip(&tx, identity)?;
     let builder = ChainBuilder::new(identity.device, identity.org, identity.centre);
@@ -121,12 +127,21 @@ pub struct Merged {
 /// back), once each, with their projections, in one transaction. A
 /// different event under a held `(device, seq)` refuses the whole batch.
 pub fn merge(conn: &mut Connection, events: &[Event]) -> Result<Merged, CoreError> {
+    let tx = begin(conn)?;
+    let merged = merge_into(&tx, events)?;
+    tx.commit()
+        .map_err(|e| CoreError::db("save the received events", e))?;
+    Ok(merged)
+}
+
+/// [`merge`] inside the caller's transaction (begun IMMEDIATE), so that
+/// what records the merge (a sync cursor) commits with it.
+pub fn merge_into(tx: &Transaction<'_>, events: &[Event]) -> Result<Merged, CoreError> {
     for event in events {
         Event::decode(&event.encode()).map_err(|e| {
             CoreError::BadRequest(format!("refused event {}/{}: {e}", event.device, event.seq))
         })?;
     }
-    let tx = begin(conn)?;
     let mut fresh = Vec::new();
     let mut merged = Merged::default();
     let mut numbers = BTreeMap::new();
@@ -134,23 +149,21 @@ pub fn merge(conn: &mut Connection, events: &[Event]) -> Result<Merged, CoreErro
         let n = match numbers.get(&event.device) {
             Some(n) => *n,
             None => {
-                let n = identity::device_number(&tx, event.device)?;
+                let n = identity::device_number(tx, event.device)?;
                 numbers.insert(event.device, n);
                 n
             }
         };
-        match log::insert(&tx, n, event)? {
+        match log::insert(tx, n, event)? {
             Inserted::New => {
-                identity::raise_max_hlc(&tx, n, event.hlc)?;
+                identity::raise_max_hlc(tx, n, event.hlc)?;
                 merged.new += 1;
                 fresh.push(event.clone());
             }
             Inserted::Duplicate => merged.duplicate += 1,
         }
     }
-    project(&tx, &fresh)?;
-    tx.commit()
-        .map_err(|e| CoreError::db("save the received events", e))?;
+    project(tx, &fresh)?;
     Ok(merged)
 }
 

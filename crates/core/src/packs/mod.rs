@@ -3,6 +3,7 @@
 
 pub mod cleanup;
 pub mod content;
+pub mod download;
 pub mod export;
 pub mod fsync;
 pub mod import;

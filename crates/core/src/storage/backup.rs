@@ -110,7 +110,7 @@ fn prune(dir: &Path, keep: usize) {
 }
 
 /// UTC time with milliseconds, sortable as text.
-fn stamp() -> String {
+pub(crate) fn stamp() -> String {
     let now = time::OffsetDateTime::now_utc();
     format!(
         "{:04}{:02}{:02}T{:02}{:02}{:02}.{:03}Z",

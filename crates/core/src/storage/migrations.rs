@@ -103,6 +103,29 @@ const STEPS: &[&str] = &[
         completed BLOB NOT NULL,
         PRIMARY KEY (learner, pack)
     ) STRICT, WITHOUT ROWID;",
+    // 3: sync with the campus server (`sync`): the enrolment and its
+    // counters (one row), and per writer device the pull cursor, the
+    // highest seq the server has scanned for this device.
+    "CREATE TABLE sync_server (
+        one INTEGER PRIMARY KEY CHECK (one = 1),
+        url TEXT NOT NULL,
+        credential TEXT NOT NULL,
+        org BLOB NOT NULL CHECK (length(org) = 16),
+        centre BLOB NOT NULL CHECK (length(centre) = 16),
+        enrolled_at TEXT NOT NULL,
+        presence_epoch INTEGER NOT NULL DEFAULT 0,
+        acked_to INTEGER NOT NULL DEFAULT 0,
+        bytes_sent INTEGER NOT NULL DEFAULT 0,
+        bytes_received INTEGER NOT NULL DEFAULT 0,
+        last_attempt_at TEXT,
+        last_sync_at TEXT,
+        last_error TEXT,
+        skew_ms INTEGER
+    ) STRICT;
+    CREATE TABLE sync_cursors (
+        writer BLOB PRIMARY KEY CHECK (length(writer) = 16),
+        seq INTEGER NOT NULL CHECK (seq >= 0)
+    ) STRICT, WITHOUT ROWID;",
 ];
 
 /// Brings the schema to the newest version this build knows, and refuses a

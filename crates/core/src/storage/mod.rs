@@ -7,6 +7,7 @@ pub mod identity;
 mod migrations;
 pub mod packs;
 pub mod projections;
+pub mod repair;
 pub mod trust;
 
 use std::path::Path;

@@ -261,3 +261,49 @@ fn unknown_and_malformed_events_are_counted_not_folded() {
     assert_eq!(device.applied.len(), 3);
     assert_eq!(state.learners[&learner()].last_active, Some(known.hlc));
 }
+
+fn secrets(pin: Option<Option<&str>>, pictures: Option<Option<&str>>) -> Payload {
+    let own = |x: Option<Option<&str>>| x.map(|v| v.map(String::from));
+    Payload::LearnerUpdated(LearnerUpdated {
+        pin_hash: own(pin),
+        picture_password_hash: own(pictures),
+        ..LearnerUpdated::default()
+    })
+}
+
+#[test]
+fn the_kind_of_secret_follows_the_newest_event_in_any_order() {
+    let (mut a, mut b) = (Device::new(1), Device::new(2));
+    let reg = a.write(1_000, learner(), registered("Layla"));
+    // Offline on two laptops: a picture password here, a PIN there, later.
+    let pictures = a.write(2_000, learner(), secrets(Some(None), Some(Some("pic"))));
+    let pin = b.write(3_000, learner(), secrets(Some(Some("pin")), Some(None)));
+    let cleared = a.write(4_000, learner(), secrets(Some(None), Some(None)));
+    let profile = |events: &[&Event]| {
+        fold(events.iter().copied()).learners[&learner()]
+            .profile
+            .clone()
+    };
+    assert_eq!(profile(&[&reg]).sign_in_with(), SignInWith::None);
+    let p = profile(&[&reg, &pictures]);
+    assert_eq!(p.sign_in_with(), SignInWith::Pictures);
+    assert_eq!(p.secret_hash(), Some("pic"));
+    for order in [[&reg, &pictures, &pin], [&pin, &pictures, &reg]] {
+        let p = profile(&order);
+        assert_eq!(p.sign_in_with(), SignInWith::Pin);
+        assert_eq!(p.secret_hash(), Some("pin"));
+    }
+    let p = profile(&[&cleared, &pin, &reg, &pictures]);
+    assert_eq!(
+        (p.sign_in_with(), p.secret_hash()),
+        (SignInWith::None, None)
+    );
+    // An older build's reset wrote only the PIN: the newer of the two wins.
+    let old_reset = b.write(5_000, learner(), secrets(Some(Some("old")), None));
+    let p = profile(&[&reg, &pictures, &old_reset]);
+    assert_eq!(
+        (p.sign_in_with(), p.secret_hash()),
+        (SignInWith::Pin, Some("old"))
+    );
+    assert_eq!(SignInWith::Pictures.name(), "pictures");
+}

@@ -55,17 +55,37 @@ pub(super) async fn redeem(
     let Some(spent) = spent else {
         let row = tx
             .query_opt(
-                "SELECT used_ms FROM enrol_codes WHERE code_hash = $1",
+                "SELECT used_ms, used_by, expires_ms FROM enrol_codes WHERE code_hash = $1",
                 &[&hash.as_slice()],
             )
             .await?
             .ok_or(StoreError::UnknownCode)?;
         let used: Option<i64> = row.try_get(0)?;
-        return Err(if used.is_some() {
-            StoreError::CodeUsed
-        } else {
-            StoreError::CodeExpired
-        });
+        let used_by: Option<Vec<u8>> = row.try_get(1)?;
+        let expires_ms: i64 = row.try_get(2)?;
+        if used.is_none() {
+            return Err(StoreError::CodeExpired);
+        }
+        if used_by.as_deref() != Some(device.as_bytes().as_slice()) || now_ms >= expires_ms {
+            return Err(StoreError::CodeUsed);
+        }
+        // The same device again, while the code is valid: its first answer
+        // was lost on the way. A fresh credential replaces the unseen one.
+        let credential = Credential::random()?;
+        let row = tx
+            .query_opt(
+                "UPDATE devices SET credential_hash = $2 WHERE id = $1 AND revoked_ms IS NULL
+                 RETURNING id, org, centre, enrolled_ms, revoked_ms",
+                &[
+                    &device.as_bytes().as_slice(),
+                    &credential.hash().0.as_slice(),
+                ],
+            )
+            .await?
+            .ok_or(StoreError::Revoked(device))?;
+        let device = super::devices::from_row(&row)?;
+        tx.commit().await?;
+        return Ok(Enrolment { device, credential });
     };
     let centre = accounts::centre(&tx, CentreId::from_bytes(fixed(&spent, 0)?)).await?;
     let credential = Credential::random()?;

@@ -8,14 +8,24 @@ use tokio_postgres::IsolationLevel;
 use super::fixed;
 use crate::error::StoreError;
 use crate::ingest::{
-    check_batch, compare_known, continue_head, decode_body, known_range, learner_heads, split,
+    check_batch, compare_known, continue_head, decode_body, known_range, learner_spans, split,
     to_i64, to_u64,
 };
-use crate::types::{Device, Entitlement, IngestOutcome, PullBatch};
+use crate::types::{Device, Entitlement, IngestOutcome, PresenceChanges, PullBatch};
 
 /// Sequence numbers scanned per round trip when pulling. A bounded range
 /// keeps every query an index range scan, however far the pull has come.
 const PULL_WINDOW: i64 = 2048;
+
+/// First key of the advisory locks that order a centre's presence epochs.
+const PRESENCE_LOCK: i32 = 0x716c_6d70;
+
+/// Second key: the centre's first four bytes (a collision only makes two
+/// centres wait for each other).
+fn centre_lock_key(centre: CentreId) -> i32 {
+    let b = centre.as_bytes();
+    i32::from_be_bytes([b[0], b[1], b[2], b[3]])
+}
 
 pub(super) async fn ingest(
     c: &mut Object,
@@ -89,25 +99,46 @@ pub(super) async fn ingest(
         // devices take the presence keys in one order and cannot deadlock.
         let mut heads_l = Vec::new();
         let mut heads_s = Vec::new();
-        for (learner, seq) in learner_heads(plan.fresh) {
+        let mut mins_s = Vec::new();
+        for (learner, lo, hi) in learner_spans(plan.fresh) {
             heads_l.push(learner.as_bytes().to_vec());
-            heads_s.push(to_i64(seq, "sequence number")?);
+            heads_s.push(to_i64(hi, "sequence number")?);
+            mins_s.push(to_i64(lo, "sequence number")?);
         }
         tx.execute(
-            "INSERT INTO writer_learners (device, learner, max_seq)
-             SELECT $1, t.learner, t.max_seq FROM unnest($2::bytea[], $3::bigint[]) AS t(learner, max_seq)
+            "INSERT INTO writer_learners (device, learner, max_seq, min_seq)
+             SELECT $1, t.learner, t.max_seq, t.min_seq
+             FROM unnest($2::bytea[], $3::bigint[], $4::bigint[]) AS t(learner, max_seq, min_seq)
              ON CONFLICT (device, learner)
-             DO UPDATE SET max_seq = GREATEST(writer_learners.max_seq, EXCLUDED.max_seq)",
-            &[&id, &heads_l, &heads_s],
+             DO UPDATE SET max_seq = GREATEST(writer_learners.max_seq, EXCLUDED.max_seq),
+                           min_seq = LEAST(writer_learners.min_seq, EXCLUDED.min_seq)",
+            &[&id, &heads_l, &heads_s, &mins_s],
         )
         .await?;
-        tx.execute(
-            "INSERT INTO learner_presence (centre, learner)
-             SELECT $1, t.learner FROM unnest($2::bytea[]) AS t(learner)
-             ON CONFLICT DO NOTHING",
-            &[&pusher.centre.as_bytes().as_slice(), &heads_l],
-        )
-        .await?;
+        let centre = pusher.centre.as_bytes().as_slice();
+        if !absent_learners(&tx, centre, &heads_l).await?.is_empty() {
+            // New learners at this centre get its next epoch. Epochs of a
+            // centre are handed out under a lock held until commit, so one
+            // becomes visible only after every smaller one: a status that
+            // read epoch N has seen every presence up to N.
+            tx.execute(
+                "SELECT pg_advisory_xact_lock($1, $2)",
+                &[&PRESENCE_LOCK, &centre_lock_key(pusher.centre)],
+            )
+            .await?;
+            let fresh = absent_learners(&tx, centre, &heads_l).await?;
+            if !fresh.is_empty() {
+                tx.execute(
+                    "INSERT INTO learner_presence (centre, learner, epoch)
+                     SELECT $1, t.learner,
+                            (SELECT coalesce(max(epoch), 0) + 1 FROM learner_presence WHERE centre = $1)
+                     FROM unnest($2::bytea[]) AS t(learner)
+                     ON CONFLICT DO NOTHING",
+                    &[&centre, &fresh],
+                )
+                .await?;
+            }
+        }
         tx.execute(
             "UPDATE devices SET head_seq = $2, head_hash = $3 WHERE id = $1",
             &[
@@ -210,4 +241,85 @@ pub(super) async fn events_for(
     }
     tx.commit().await?;
     Ok(batch)
+}
+
+pub(super) async fn head_seq(c: &impl GenericClient, device: DeviceId) -> Result<u64, StoreError> {
+    let row = c
+        .query_opt(
+            "SELECT head_seq FROM devices WHERE id = $1",
+            &[&device.as_bytes().as_slice()],
+        )
+        .await?
+        .ok_or_else(|| StoreError::not_found("device", device))?;
+    to_u64(row.try_get(0)?)
+}
+
+pub(super) async fn presence_since(
+    c: &mut Object,
+    ent: &Entitlement,
+    since: u64,
+) -> Result<PresenceChanges, StoreError> {
+    let centre = ent.centre.as_bytes().as_slice();
+    let tx = c
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .await?;
+    let epoch: i64 = tx
+        .query_one(
+            "SELECT coalesce(max(epoch), 0) FROM learner_presence WHERE centre = $1",
+            &[&centre],
+        )
+        .await?
+        .try_get(0)?;
+    let rows = tx
+        .query(
+            "SELECT wl.device, min(wl.min_seq)
+             FROM learner_presence p
+             JOIN writer_learners wl ON wl.learner = p.learner
+             JOIN devices d ON d.id = wl.device
+             WHERE p.centre = $1 AND p.epoch > $2 AND p.epoch <= $3 AND d.org = $4
+             GROUP BY wl.device
+             ORDER BY wl.device",
+            &[
+                &centre,
+                &to_i64(since, "presence epoch")?,
+                &epoch,
+                &ent.org.as_bytes().as_slice(),
+            ],
+        )
+        .await?;
+    let mut changes = PresenceChanges {
+        epoch: to_u64(epoch)?,
+        rewind: Vec::new(),
+    };
+    for r in &rows {
+        changes.rewind.push((
+            DeviceId::from_bytes(fixed(r, 0)?),
+            to_u64(r.try_get(1)?)?.max(1),
+        ));
+    }
+    tx.commit().await?;
+    Ok(changes)
+}
+
+/// Those of `learners` not yet present at `centre`.
+async fn absent_learners(
+    tx: &impl GenericClient,
+    centre: &[u8],
+    learners: &[Vec<u8>],
+) -> Result<Vec<Vec<u8>>, StoreError> {
+    let rows = tx
+        .query(
+            "SELECT t.learner FROM unnest($2::bytea[]) AS t(learner)
+             WHERE NOT EXISTS (SELECT 1 FROM learner_presence p
+                               WHERE p.centre = $1 AND p.learner = t.learner)",
+            &[&centre, &learners],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?)
 }

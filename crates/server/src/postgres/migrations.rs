@@ -82,6 +82,15 @@ const STEPS: &[&str] = &[
     );
     CREATE INDEX clock_skew_by_device ON clock_skew(device, server_ms);
     "#,
+    // Step 2: entitlement that arrives late (see the SQLite step 2).
+    r#"
+    ALTER TABLE learner_presence ADD COLUMN epoch bigint NOT NULL DEFAULT 0;
+    CREATE INDEX learner_presence_by_epoch ON learner_presence(centre, epoch);
+    ALTER TABLE writer_learners ADD COLUMN min_seq bigint NOT NULL DEFAULT 1;
+    UPDATE writer_learners wl SET min_seq = coalesce(
+        (SELECT min(e.seq) FROM events e WHERE e.device = wl.device AND e.learner = wl.learner),
+        1);
+    "#,
 ];
 
 pub(crate) async fn migrate(client: &mut Object) -> Result<(), StoreError> {

@@ -24,7 +24,7 @@ use crate::secrets::CredentialHash;
 use crate::store::{Result, Store};
 use crate::types::{
     Centre, ClockSkew, Device, EnrolCode, Enrolment, Entitlement, IngestOutcome, Organisation,
-    PullBatch,
+    PresenceChanges, PullBatch,
 };
 
 #[derive(Clone)]
@@ -173,5 +173,17 @@ impl Store for PgStore {
             max_bytes,
         )
         .await
+    }
+
+    async fn head_seq(&self, device: DeviceId) -> Result<u64> {
+        events::head_seq(&self.client().await?, device).await
+    }
+
+    async fn presence_since(
+        &self,
+        entitlement: &Entitlement,
+        since: u64,
+    ) -> Result<PresenceChanges> {
+        events::presence_since(&mut self.client().await?, entitlement, since).await
     }
 }

@@ -36,16 +36,32 @@ pub(super) fn redeem(
 ) -> Result<Enrolment, StoreError> {
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let hash = enrol_code_hash(code);
-    let (centre, expires_ms, used_ms): ([u8; 16], i64, Option<i64>) = tx
+    let (centre, expires_ms, used_ms, used_by): ([u8; 16], i64, Option<i64>, Option<Vec<u8>>) = tx
         .query_row(
-            "SELECT centre, expires_ms, used_ms FROM enrol_codes WHERE code_hash = ?1",
+            "SELECT centre, expires_ms, used_ms, used_by FROM enrol_codes WHERE code_hash = ?1",
             params![hash],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?
         .ok_or(StoreError::UnknownCode)?;
     if used_ms.is_some() {
-        return Err(StoreError::CodeUsed);
+        let same_device = used_by.as_deref() == Some(device.as_bytes().as_slice());
+        if !same_device || now_ms >= expires_ms {
+            return Err(StoreError::CodeUsed);
+        }
+        // The same device again, while the code is valid: its first answer
+        // was lost on the way. A fresh credential replaces the unseen one.
+        let credential = Credential::random()?;
+        let changed = tx.execute(
+            "UPDATE devices SET credential_hash = ?2 WHERE id = ?1 AND revoked_ms IS NULL",
+            params![device.as_bytes(), credential.hash().0],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::Revoked(device));
+        }
+        let device = super::devices::get(&tx, device)?;
+        tx.commit()?;
+        return Ok(Enrolment { device, credential });
     }
     if now_ms >= expires_ms {
         return Err(StoreError::CodeExpired);

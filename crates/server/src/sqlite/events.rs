@@ -1,14 +1,14 @@
 //! The event log: ingest with chain continuation, entitled pulls.
 
-use qalam_model::{ChainPoint, DeviceId, Event, EventHash, VersionVector};
+use qalam_model::{CentreId, ChainPoint, DeviceId, Event, EventHash, VersionVector};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::error::StoreError;
 use crate::ingest::{
-    check_batch, compare_known, continue_head, decode_body, known_range, learner_heads, split,
+    check_batch, compare_known, continue_head, decode_body, known_range, learner_spans, split,
     to_i64, to_u64,
 };
-use crate::types::{Device, Entitlement, IngestOutcome, PullBatch};
+use crate::types::{Device, Entitlement, IngestOutcome, PresenceChanges, PullBatch};
 
 pub(super) fn ingest(
     c: &mut Connection,
@@ -75,20 +75,46 @@ pub(super) fn ingest(
                 ])?;
             }
             let mut writer = tx.prepare_cached(
-                "INSERT INTO writer_learners (device, learner, max_seq) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (device, learner) DO UPDATE SET max_seq = max(max_seq, excluded.max_seq)",
+                "INSERT INTO writer_learners (device, learner, max_seq, min_seq) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (device, learner) DO UPDATE SET max_seq = max(max_seq, excluded.max_seq),
+                     min_seq = min(min_seq, excluded.min_seq)",
+            )?;
+            let mut present = tx.prepare_cached(
+                "SELECT 1 FROM learner_presence WHERE centre = ?1 AND learner = ?2",
             )?;
             let mut presence = tx.prepare_cached(
-                "INSERT INTO learner_presence (centre, learner) VALUES (?1, ?2)
+                "INSERT INTO learner_presence (centre, learner, epoch) VALUES (?1, ?2, ?3)
                  ON CONFLICT DO NOTHING",
             )?;
-            for (learner, seq) in learner_heads(plan.fresh) {
+            // Learners new at this centre share its next epoch. The write
+            // lock is held, so epochs become visible in order.
+            let mut epoch = None;
+            for (learner, lo, hi) in learner_spans(plan.fresh) {
                 writer.execute(params![
                     device.as_bytes(),
                     learner.as_bytes(),
-                    to_i64(seq, "sequence number")?
+                    to_i64(hi, "sequence number")?,
+                    to_i64(lo, "sequence number")?
                 ])?;
-                presence.execute(params![pusher.centre.as_bytes(), learner.as_bytes()])?;
+                let known = present
+                    .query_row(
+                        params![pusher.centre.as_bytes(), learner.as_bytes()],
+                        |_| Ok(()),
+                    )
+                    .optional()?
+                    .is_some();
+                if known {
+                    continue;
+                }
+                let e = match epoch {
+                    Some(e) => e,
+                    None => {
+                        let e = presence_epoch(&tx, pusher.centre)?.saturating_add(1);
+                        epoch = Some(e);
+                        e
+                    }
+                };
+                presence.execute(params![pusher.centre.as_bytes(), learner.as_bytes(), e])?;
             }
         }
         tx.execute(
@@ -182,4 +208,64 @@ pub(super) fn events_for(
     }
     tx.finish()?;
     Ok(batch)
+}
+
+/// The centre's presence epoch: the greatest epoch of its learners.
+fn presence_epoch(c: &Connection, centre: CentreId) -> Result<i64, StoreError> {
+    Ok(c.query_row(
+        "SELECT coalesce(max(epoch), 0) FROM learner_presence WHERE centre = ?1",
+        params![centre.as_bytes()],
+        |r| r.get(0),
+    )?)
+}
+
+pub(super) fn head_seq(c: &Connection, device: DeviceId) -> Result<u64, StoreError> {
+    let head: i64 = c
+        .query_row(
+            "SELECT head_seq FROM devices WHERE id = ?1",
+            params![device.as_bytes()],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::not_found("device", device))?;
+    to_u64(head)
+}
+
+pub(super) fn presence_since(
+    c: &mut Connection,
+    ent: &Entitlement,
+    since: u64,
+) -> Result<PresenceChanges, StoreError> {
+    let tx = c.transaction()?;
+    let epoch = presence_epoch(&tx, ent.centre)?;
+    let mut changes = PresenceChanges {
+        epoch: to_u64(epoch)?,
+        rewind: Vec::new(),
+    };
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT wl.device, min(wl.min_seq)
+             FROM learner_presence p
+             JOIN writer_learners wl ON wl.learner = p.learner
+             JOIN devices d ON d.id = wl.device
+             WHERE p.centre = ?1 AND p.epoch > ?2 AND p.epoch <= ?3 AND d.org = ?4
+             GROUP BY wl.device
+             ORDER BY wl.device",
+        )?;
+        let rows = stmt.query_map(
+            params![
+                ent.centre.as_bytes(),
+                to_i64(since, "presence epoch")?,
+                epoch,
+                ent.org.as_bytes()
+            ],
+            |r| Ok((DeviceId::from_bytes(r.get(0)?), r.get::<_, i64>(1)?)),
+        )?;
+        for row in rows {
+            let (device, seq) = row?;
+            changes.rewind.push((device, to_u64(seq)?.max(1)));
+        }
+    }
+    tx.finish()?;
+    Ok(changes)
 }

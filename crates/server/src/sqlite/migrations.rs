@@ -77,6 +77,19 @@ const STEPS: &[&str] = &[
     );
     CREATE INDEX clock_skew_by_device ON clock_skew(device, server_ms);
     "#,
+    // Step 2: entitlement that arrives late. A learner's presence at a
+    // centre gets the centre's next epoch, and each writer keeps the least
+    // seq about each learner, so a device's status can say which pull
+    // cursors to lower when a learner becomes entitled there.
+    r#"
+    ALTER TABLE learner_presence ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX learner_presence_by_epoch ON learner_presence(centre, epoch);
+    ALTER TABLE writer_learners ADD COLUMN min_seq INTEGER NOT NULL DEFAULT 1;
+    UPDATE writer_learners SET min_seq = coalesce(
+        (SELECT min(e.seq) FROM events e
+         WHERE e.device = writer_learners.device AND e.learner = writer_learners.learner),
+        1);
+    "#,
 ];
 
 /// Brings the schema up to date, one step per transaction.

@@ -23,7 +23,7 @@ use crate::secrets::CredentialHash;
 use crate::store::{Result, Store};
 use crate::types::{
     Centre, ClockSkew, Device, EnrolCode, Enrolment, Entitlement, IngestOutcome, Organisation,
-    PullBatch,
+    PresenceChanges, PullBatch,
 };
 
 #[derive(Clone)]
@@ -159,6 +159,20 @@ impl Store for SqliteStore {
     ) -> Result<PullBatch> {
         let ent = *entitlement;
         self.call(move |c| events::events_for(c, &ent, writer, from_seq, max_bytes))
+            .await
+    }
+
+    async fn head_seq(&self, device: DeviceId) -> Result<u64> {
+        self.call(move |c| events::head_seq(c, device)).await
+    }
+
+    async fn presence_since(
+        &self,
+        entitlement: &Entitlement,
+        since: u64,
+    ) -> Result<PresenceChanges> {
+        let ent = *entitlement;
+        self.call(move |c| events::presence_since(c, &ent, since))
             .await
     }
 }

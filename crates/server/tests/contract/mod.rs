@@ -31,7 +31,11 @@ macro_rules! for_each_contract_test {
             pulls_are_batched_by_max_bytes,
             long_filtered_pulls_resume_past_unentitled_events,
             concurrent_pushes_of_the_same_batch,
-            clock_skew_is_recorded_per_sync
+            clock_skew_is_recorded_per_sync,
+            late_entitlement_rewinds_pull_cursors,
+            presence_never_crosses_organisations,
+            head_seq_is_the_acked_chain,
+            a_lost_enrolment_answer_can_be_fetched_again
         );
     };
 }
@@ -742,4 +746,128 @@ pub async fn long_filtered_pulls_resume_past_unentitled_events<S: Store>(s: Arc<
     assert_eq!(got, hers);
     assert_eq!(from, 5001);
     assert!(pulls > 1, "{pulls} pulls");
+}
+
+/// A puller whose cursor on a writer is past a learner's events (they were
+/// filtered out) learns, through the presence epoch, to go back for them
+/// once the learner becomes entitled at its centre.
+pub async fn late_entitlement_rewinds_pull_cursors<S: Store>(s: Arc<S>) {
+    let org = s.create_org("o", NOW).await.unwrap();
+    let c1 = s.create_centre(org.id, "north", NOW).await.unwrap();
+    let c2 = s.create_centre(org.id, "south", NOW).await.unwrap();
+    let (d1, _) = enrol_at(&*s, c1.id, 1).await;
+    let (d2, _) = enrol_at(&*s, c2.id, 2).await;
+    let (amina, bilal) = (learner(1), learner(2));
+    let ent = d2.entitlement();
+
+    let start = s.presence_since(&ent, 0).await.unwrap();
+    assert_eq!(start.epoch, 0);
+    assert!(start.rewind.is_empty());
+
+    // Bilal visits south first: south pulls north's chain and its cursor
+    // passes amina's events, filtered out.
+    let mut w1 = Writer::new(&d1);
+    let north = w1.next(6, &[amina, bilal]); // amina odd seqs, bilal even
+    s.ingest(d1.id, north.clone()).await.unwrap();
+    let mut w2 = Writer::new(&d2);
+    s.ingest(d2.id, w2.next(1, &[bilal])).await.unwrap();
+    let first = s.presence_since(&ent, 0).await.unwrap();
+    assert!(first.epoch >= 1);
+    // Bilal's least seq in north's chain is 2; south's own chain from 1.
+    assert_eq!(first.rewind, vec![(d1.id, 2), (d2.id, 1)]);
+    let batch = s.events_for(&ent, d1.id, 1, usize::MAX).await.unwrap();
+    assert_eq!(batch.next_seq, 7);
+    assert!(batch.events.iter().all(|e| e.learner == bilal));
+
+    // Nothing new since that epoch.
+    let same = s.presence_since(&ent, first.epoch).await.unwrap();
+    assert_eq!(same.epoch, first.epoch);
+    assert!(same.rewind.is_empty());
+
+    // Amina signs in at south: a new epoch, and north's chain must be
+    // re-read from her first event, below the cursor.
+    s.ingest(d2.id, w2.next(1, &[amina])).await.unwrap();
+    let late = s.presence_since(&ent, first.epoch).await.unwrap();
+    assert!(late.epoch > first.epoch);
+    assert_eq!(late.rewind, vec![(d1.id, 1), (d2.id, 2)]);
+    let again = s.events_for(&ent, d1.id, 1, usize::MAX).await.unwrap();
+    assert_eq!(again.events, north);
+
+    // North's own presence did not move south's epoch, and a repeated
+    // push of a learner already present adds no epoch.
+    s.ingest(d1.id, w1.next(2, &[amina])).await.unwrap();
+    s.ingest(d2.id, w2.next(1, &[amina, bilal])).await.unwrap();
+    let quiet = s.presence_since(&ent, late.epoch).await.unwrap();
+    assert_eq!(quiet.epoch, late.epoch);
+    assert!(quiet.rewind.is_empty());
+}
+
+/// The same learner id in another organisation opens no rewind.
+pub async fn presence_never_crosses_organisations<S: Store>(s: Arc<S>) {
+    let (a, _) = enrolled(&*s, 1).await;
+    let (b, _) = enrolled(&*s, 2).await;
+    let shared = learner(9);
+    s.ingest(a.id, Writer::new(&a).next(3, &[shared]))
+        .await
+        .unwrap();
+    s.ingest(b.id, Writer::new(&b).next(2, &[shared]))
+        .await
+        .unwrap();
+    let changes = s.presence_since(&b.entitlement(), 0).await.unwrap();
+    assert_eq!(changes.rewind, vec![(b.id, 1)]);
+    let changes = s.presence_since(&a.entitlement(), 0).await.unwrap();
+    assert_eq!(changes.rewind, vec![(a.id, 1)]);
+}
+
+pub async fn head_seq_is_the_acked_chain<S: Store>(s: Arc<S>) {
+    let (a, _) = enrolled(&*s, 1).await;
+    assert_eq!(s.head_seq(a.id).await.unwrap(), 0);
+    let mut w = Writer::new(&a);
+    s.ingest(a.id, w.next(5, &[learner(1)])).await.unwrap();
+    assert_eq!(s.head_seq(a.id).await.unwrap(), 5);
+    assert!(matches!(
+        s.head_seq(device_id(99)).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+/// The link dropped after the server enrolled the device but before the
+/// answer arrived: the same device may redeem the same code again while it
+/// is valid, and gets a fresh credential; nobody else can.
+pub async fn a_lost_enrolment_answer_can_be_fetched_again<S: Store>(s: Arc<S>) {
+    let org = s.create_org("o", NOW).await.unwrap();
+    let centre = s.create_centre(org.id, "c", NOW).await.unwrap();
+    let code = s.create_enrol_code(centre.id, NOW, HOUR).await.unwrap();
+    let lost = s
+        .redeem_enrol_code(&code.code, device_id(1), NOW + 1)
+        .await
+        .unwrap();
+    let again = s
+        .redeem_enrol_code(&code.code, device_id(1), NOW + 2)
+        .await
+        .unwrap();
+    assert_eq!(again.device, lost.device);
+    assert_ne!(again.credential, lost.credential);
+    assert_eq!(
+        s.authenticate(&again.credential).await.unwrap().id,
+        device_id(1)
+    );
+    assert!(matches!(
+        s.authenticate(&lost.credential).await,
+        Err(StoreError::BadCredential)
+    ));
+    assert!(matches!(
+        s.redeem_enrol_code(&code.code, device_id(2), NOW + 3).await,
+        Err(StoreError::CodeUsed)
+    ));
+    assert!(matches!(
+        s.redeem_enrol_code(&code.code, device_id(1), NOW + HOUR)
+            .await,
+        Err(StoreError::CodeUsed)
+    ));
+    s.revoke_device(device_id(1), NOW + 4).await.unwrap();
+    assert!(matches!(
+        s.redeem_enrol_code(&code.code, device_id(1), NOW + 5).await,
+        Err(StoreError::Revoked(_))
+    ));
 }

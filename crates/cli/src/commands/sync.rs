@@ -1,0 +1,93 @@
+//! `qalam enrol` and `qalam sync`: this device and its campus server.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use qalam_core::sync::{self, BackgroundOptions, SyncOptions, SyncReport};
+
+use super::{DataArgs, print_json};
+use crate::cli::{EnrolArgs, SyncArgs};
+
+pub fn enrol(args: EnrolArgs, data: &DataArgs) -> anyhow::Result<ExitCode> {
+    let device = data.open(|_| {})?;
+    let enrolment = sync::enrol(&device, &args.server, &args.code)
+        .with_context(|| format!("could not enrol with {}", args.server.trim()))?;
+    println!(
+        "Enrolled device {} with {} (organisation {}, centre {})",
+        device.identity().device,
+        enrolment.url,
+        enrolment.org,
+        enrolment.centre
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn sync(args: SyncArgs, data: &DataArgs) -> anyhow::Result<ExitCode> {
+    let device = data.open(|_| {})?;
+    if args.status {
+        let state = sync::sync_state(&device)?;
+        if args.json {
+            print_json(&state)?;
+        } else if let Some(server) = &state.server {
+            println!("server: {server}");
+            println!(
+                "last sync: {}",
+                state.last_sync_at.as_deref().unwrap_or("never")
+            );
+            if let Some(err) = &state.last_error {
+                println!("last attempt failed: {err}");
+            }
+            println!("events waiting to be sent: {}", state.events_waiting);
+            println!(
+                "bytes sent: {}, received: {}",
+                state.bytes_sent, state.bytes_received
+            );
+        } else {
+            println!(
+                "not enrolled; {} events waiting to be sent",
+                state.events_waiting
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let options = SyncOptions {
+        server: args.server.clone(),
+        ..SyncOptions::default()
+    };
+    if args.once {
+        let report = sync::sync_once(&device, &options).context("sync did not complete")?;
+        if args.json {
+            print_json(&report)?;
+        } else {
+            println!("{}", summary(&report));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Until interrupted: the sender stays alive, so the loop never stops
+    // by itself; Ctrl-C ends the process, and a batch cut short by it is
+    // simply not committed.
+    let (_keep, stop) = std::sync::mpsc::channel::<()>();
+    let options = BackgroundOptions {
+        sync: options,
+        ..BackgroundOptions::default()
+    };
+    sync::run_background(&device, &options, &stop, |outcome| match outcome {
+        Ok(report) => println!("{}", summary(report)),
+        Err(err) => eprintln!("sync: {err}; will retry"),
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+fn summary(r: &SyncReport) -> String {
+    format!(
+        "synced with {}: pushed {} events in {} batches, pulled {} new events in {} batches; {} bytes sent, {} received, {} ms",
+        r.server,
+        r.pushed,
+        r.push_batches,
+        r.pulled,
+        r.pull_batches,
+        r.bytes_sent,
+        r.bytes_received,
+        r.elapsed_ms
+    )
+}

@@ -1,0 +1,412 @@
+//! Sync with the campus server (docs/SYNC_PROTOCOL.md).
+//!
+//! One attempt is: status → plan (pure, [`plan::plan`]) → push this
+//! device's missing events in bounded batches → pull, per writer, from the
+//! device's pull cursor → done. Every batch is durable before the next
+//! one is sent or asked for: the server acknowledges a push only after its
+//! commit, and a pulled batch is merged in one transaction with the
+//! advance of its writer's cursor. An attempt keeps no state besides what
+//! it committed, so a dropped connection costs at most the batch in
+//! flight, and the next attempt starts from a fresh status.
+//!
+//! **Pull cursors.** A device may pull only the events of learners
+//! entitled at its centre, so what it receives of another device's chain
+//! has holes, and its own gap-free vector cannot say what to ask for. For
+//! each writer it keeps instead the highest seq the server has *scanned*
+//! for it (the pull answer's `next_seq − 1`), in `sync_cursors`. When a
+//! learner becomes entitled later (a visitor from another centre signs in
+//! here), the status answer lists the writers whose cursors must go back
+//! (`rewind`), because that learner's older events lie below them.
+//!
+//! The HTTP client is blocking; call [`sync_once`] or [`run_background`]
+//! from a thread of their own (the desktop shell) or from the CLI.
+
+pub mod background;
+pub mod client;
+pub mod plan;
+pub mod state;
+pub mod wire;
+
+use std::time::Instant;
+
+use qalam_model::{DeviceId, Event, encode_run};
+use serde::Serialize;
+
+pub use background::{BackgroundOptions, backoff_delay, run_background};
+pub use state::{Enrolment, SyncState};
+
+use crate::device::Device;
+use crate::error::CoreError;
+use client::HttpClient;
+use wire::{
+    EnrolRequest, EnrolResponse, FrameError, MAX_FRAME_BYTES, MAX_PAYLOAD_BYTES, PROTOCOL_VERSIONS,
+    PullPayload, PullRequest, PushResponse, StatusRequest, StatusResponse,
+};
+
+/// Why enrolment or a sync attempt failed. Each message is one line.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(
+        "this device is not enrolled with a campus server; run `qalam enrol --server URL --code CODE` first"
+    )]
+    NotEnrolled,
+    #[error("this device is already enrolled with {server}; it keeps that enrolment")]
+    AlreadyEnrolled { server: String },
+    #[error("{0}")]
+    BadServer(String),
+    #[error("could not reach the server at {url}: {message}")]
+    Network { url: String, message: String },
+    #[error("the server refused ({code}): {message}")]
+    Refused {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    #[error(
+        "the server speaks sync protocol versions {server:?}, this device {PROTOCOL_VERSIONS:?}; update Qalam on the older side"
+    )]
+    UnsupportedVersion { server: Vec<u32> },
+    #[error("unexpected answer from the server: {0}")]
+    Protocol(String),
+    #[error("the server sent a bad batch: {0}")]
+    Frame(#[from] FrameError),
+    #[error(transparent)]
+    Plan(#[from] plan::PlanError),
+    #[error(transparent)]
+    Core(#[from] CoreError),
+}
+
+impl SyncError {
+    /// True when retrying later cannot help without someone acting
+    /// (enrolment, a revoked or unknown credential, a version mismatch, a
+    /// restored database).
+    pub fn is_permanent(&self) -> bool {
+        match self {
+            SyncError::Refused { code, .. } => {
+                matches!(
+                    code.as_str(),
+                    "bad_credential" | "revoked" | "no_credential" | "fork" | "wrong_org"
+                )
+            }
+            SyncError::NotEnrolled
+            | SyncError::AlreadyEnrolled { .. }
+            | SyncError::BadServer(_)
+            | SyncError::UnsupportedVersion { .. }
+            | SyncError::Plan(_) => true,
+            _ => false,
+        }
+    }
+}
+
+/// Tunables of one attempt.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// Server address to use instead of the enrolled one (the campus
+    /// server moved, or is reached another way).
+    pub server: Option<String>,
+    /// Canonical event bytes read per pushed batch, before compression;
+    /// the batch is halved until its frame fits [`MAX_FRAME_BYTES`].
+    pub push_batch_bytes: usize,
+    /// Canonical event bytes asked for per pull.
+    pub pull_batch_bytes: usize,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            server: None,
+            push_batch_bytes: 4 * 1024 * 1024,
+            pull_batch_bytes: 2 * 1024 * 1024,
+        }
+    }
+}
+
+/// What one attempt did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    pub server: String,
+    /// This device's events the server newly stored.
+    pub pushed: u64,
+    pub push_batches: u64,
+    /// Events received that were new here.
+    pub pulled: u64,
+    /// Events received that were already held.
+    pub pulled_duplicates: u64,
+    pub pull_batches: u64,
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
+    /// The device's clock minus the server's.
+    pub skew_ms: i64,
+    pub elapsed_ms: u64,
+}
+
+/// Enrols this device with the campus server at `server` using a
+/// single-use code, and keeps the credential, address, organisation and
+/// centre in the device database. Events written from the next opening of
+/// the data folder on carry the organisation and centre.
+pub fn enrol(device: &Device, server: &str, code: &str) -> Result<Enrolment, SyncError> {
+    if let Some(existing) = state::enrolment(&device.conn())? {
+        return Err(SyncError::AlreadyEnrolled {
+            server: existing.url,
+        });
+    }
+    let mut http = HttpClient::new(server, None)?;
+    let answer: EnrolResponse = http.post_json(
+        "/v1/enrol",
+        &EnrolRequest {
+            code: code.trim().to_owned(),
+            device_id: device.identity().device,
+        },
+        false,
+    )?;
+    let enrolment = Enrolment {
+        url: http.base().to_owned(),
+        credential: answer.credential,
+        org: answer.org,
+        centre: answer.centre,
+    };
+    state::save_enrolment(&mut device.conn(), &enrolment)?;
+    tracing::info!(server = %enrolment.url, org = %enrolment.org, centre = %enrolment.centre, "enrolled");
+    Ok(enrolment)
+}
+
+/// Sync as a status line would show it (works offline).
+pub fn sync_state(device: &Device) -> Result<SyncState, SyncError> {
+    state::state(&device.conn(), device.identity())
+}
+
+/// One sync attempt: both directions, to completion. Returns an error if
+/// either direction did not finish; what was committed stays committed,
+/// and the next attempt continues from there.
+pub fn sync_once(device: &Device, options: &SyncOptions) -> Result<SyncReport, SyncError> {
+    let enrolment = state::enrolment(&device.conn())?.ok_or(SyncError::NotEnrolled)?;
+    let url = options.server.as_deref().unwrap_or(&enrolment.url);
+    let mut http = HttpClient::new(url, Some(enrolment.credential.clone()))?;
+    let started = Instant::now();
+    let mut report = SyncReport {
+        server: http.base().to_owned(),
+        ..SyncReport::default()
+    };
+    let outcome = attempt(device, options, &mut http, &mut report);
+    report.bytes_sent = http.sent;
+    report.bytes_received = http.received;
+    report.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let error = outcome.as_ref().err().map(ToString::to_string);
+    if let Err(err) =
+        state::record_attempt(&device.conn(), http.sent, http.received, error.as_deref())
+    {
+        tracing::warn!(%err, "could not record the sync attempt");
+    }
+    match outcome {
+        Ok(()) => {
+            tracing::info!(
+                pushed = report.pushed,
+                pulled = report.pulled,
+                bytes_sent = report.bytes_sent,
+                bytes_received = report.bytes_received,
+                elapsed_ms = report.elapsed_ms,
+                "sync complete"
+            );
+            Ok(report)
+        }
+        Err(err) => {
+            tracing::warn!(%err, "sync attempt failed");
+            Err(err)
+        }
+    }
+}
+
+fn attempt(
+    device: &Device,
+    options: &SyncOptions,
+    http: &mut HttpClient,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    let me = device.identity().device;
+
+    // 1. Status, 2. plan.
+    let (status, head) = status_round(device, http, report)?;
+    let cursors = state::cursors(&device.conn())?;
+    let plan = plan::plan(me, head, status.acked_to, &status.vector, &cursors)?;
+    tracing::debug!(?plan, "sync plan");
+
+    // 3. Push, batch by batch; each is committed on the server before the
+    //    next is read.
+    if let Some(range) = plan.push.clone() {
+        let mut from = *range.start();
+        while from <= *range.end() {
+            let acked = push_batch(device, options, http, from, *range.end(), report)?;
+            if acked < from {
+                return Err(SyncError::Protocol(format!(
+                    "the server acknowledged up to {acked}, below the batch sent from {from}"
+                )));
+            }
+            state::set_acked(&device.conn(), acked)?;
+            from = acked + 1;
+        }
+    }
+
+    // What was just pushed can make learners entitled here (a visitor
+    // signed in on this device): ask again before pulling, so their events
+    // come in this attempt rather than the next.
+    let plan = if report.pushed > 0 {
+        let (status, head) = status_round(device, http, report)?;
+        let cursors = state::cursors(&device.conn())?;
+        plan::plan(me, head, status.acked_to, &status.vector, &cursors)?
+    } else {
+        plan
+    };
+
+    // 4. Pull, writer by writer, from the cursors.
+    for (writer, range) in plan.pull {
+        let mut from = *range.start();
+        loop {
+            let frame = http.post_for_frame(
+                "/v1/sync/pull",
+                &PullRequest {
+                    device: writer,
+                    from_seq: from,
+                    max_bytes: options.pull_batch_bytes,
+                },
+            )?;
+            let payload = PullPayload::decode(&wire::decode_frame(&frame)?, writer)?;
+            let stalled = !payload.complete && payload.next_seq <= from;
+            if stalled || payload.events.iter().any(|e| e.seq < from) {
+                return Err(SyncError::Protocol(format!(
+                    "the pull of {writer} from {from} did not progress"
+                )));
+            }
+            {
+                let mut conn = device.conn();
+                let tx = conn
+                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                    .map_err(|e| CoreError::db("start saving received events", e))?;
+                let merged = crate::events::merge_into(&tx, &payload.events)?;
+                let moved =
+                    state::advance_cursor(&tx, writer, from - 1, payload.next_seq.max(from) - 1)?;
+                tx.commit()
+                    .map_err(|e| CoreError::db("save the received events", e))?;
+                report.pulled += merged.new;
+                report.pulled_duplicates += merged.duplicate;
+                report.pull_batches += 1;
+                if !moved {
+                    // Another attempt on this device moved the cursor: the
+                    // events are kept (merging is idempotent), the cursor
+                    // is theirs, and the next attempt continues from it.
+                    tracing::info!(%writer, "pull cursor moved by another attempt; leaving it");
+                    return Err(SyncError::Protocol(
+                        "another sync of this device ran at the same time; try again".into(),
+                    ));
+                }
+            }
+            if payload.complete {
+                break;
+            }
+            from = payload.next_seq;
+        }
+    }
+    Ok(())
+}
+
+/// Sends a status request and applies its answer (cursor rewinds, epoch,
+/// ack, skew) durably. Returns the answer and this device's head as sent.
+fn status_round(
+    device: &Device,
+    http: &mut HttpClient,
+    report: &mut SyncReport,
+) -> Result<(StatusResponse, u64), SyncError> {
+    let identity = *device.identity();
+    let me = identity.device;
+    let (head, epoch) = {
+        let conn = device.conn();
+        (
+            state::own_head(&conn, &identity)?,
+            state::presence_epoch(&conn)?,
+        )
+    };
+    let clock_ms = i64::try_from(device.clock().now_ms()).unwrap_or(i64::MAX);
+    let status: StatusResponse = http.post_json(
+        "/v1/sync/status",
+        &StatusRequest {
+            versions: PROTOCOL_VERSIONS.to_vec(),
+            clock_ms,
+            head,
+            presence_epoch: epoch,
+        },
+        false,
+    )?;
+    if !PROTOCOL_VERSIONS.contains(&status.version) {
+        return Err(SyncError::UnsupportedVersion {
+            server: vec![status.version],
+        });
+    }
+    if status.device != me {
+        return Err(SyncError::Protocol(format!(
+            "the server answered for device {}, not this device {me}",
+            status.device
+        )));
+    }
+    http.set_protocol(status.version);
+    report.skew_ms = status.skew_ms;
+    let rewind: Vec<(DeviceId, u64)> = status
+        .rewind
+        .iter()
+        .filter(|r| r.device != me)
+        .map(|r| (r.device, r.from_seq))
+        .collect();
+    state::apply_status(
+        &mut device.conn(),
+        status.presence_epoch,
+        &rewind,
+        status.acked_to,
+        status.skew_ms,
+    )?;
+    Ok((status, head))
+}
+
+/// Pushes one batch of this device's events from `from` (at most up to
+/// `to`) and returns the server's ack.
+fn push_batch(
+    device: &Device,
+    options: &SyncOptions,
+    http: &mut HttpClient,
+    from: u64,
+    to: u64,
+    report: &mut SyncReport,
+) -> Result<u64, SyncError> {
+    let limit = usize::try_from(to - from + 1).unwrap_or(usize::MAX);
+    let mut events: Vec<Event> = state::own_events(
+        &device.conn(),
+        device.identity(),
+        from,
+        limit,
+        options.push_batch_bytes.max(1),
+    )?;
+    if events.first().map(|e| e.seq) != Some(from) {
+        return Err(SyncError::Core(CoreError::BadRequest(format!(
+            "event {from} of this device is missing from its log; run `qalam doctor`"
+        ))));
+    }
+    let frame = loop {
+        let run = encode_run(&events).map_err(|e| {
+            CoreError::BadRequest(format!(
+                "this device's own chain is broken near seq {from} ({e}); run `qalam doctor`"
+            ))
+        })?;
+        let frame = if run.len() <= MAX_PAYLOAD_BYTES {
+            Some(wire::encode_frame(&run)?)
+        } else {
+            None
+        };
+        match frame {
+            Some(frame) if frame.len() <= MAX_FRAME_BYTES || events.len() == 1 => break frame,
+            _ => events.truncate(events.len().div_ceil(2)),
+        }
+    };
+    let count = events.len() as u64;
+    let answer: PushResponse = http.post_frame("/v1/sync/push", frame)?;
+    report.pushed += answer.inserted as u64;
+    report.push_batches += 1;
+    tracing::debug!(from, count, acked_to = answer.acked_to, "pushed a batch");
+    Ok(answer.acked_to)
+}

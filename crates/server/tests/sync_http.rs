@@ -1,0 +1,508 @@
+//! The sync routes over a real socket on 127.0.0.1, on SQLite and (when
+//! `QALAM_TEST_POSTGRES_URL` is set) PostgreSQL: authentication, version
+//! negotiation, batch checksums and limits, and that a refused or cut
+//! batch leaves nothing stored.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use qalam_model::{ChainBuilder, ChainTip, Event, LearnerId, encode_run};
+use qalam_server::wire::{
+    ErrorBody, MAX_FRAME_BYTES, PROTOCOL_HEADER, PullPayload, PullRequest, PushResponse,
+    StatusRequest, StatusResponse, decode_frame, encode_frame,
+};
+use qalam_server::{Credential, Device, PgStore, SqliteStore, Store, now_ms};
+use tokio_postgres::NoTls;
+
+struct Server {
+    base: String,
+    store: Arc<dyn Store>,
+    http: reqwest::Client,
+    _dir: tempfile::TempDir,
+    pg: PgDb,
+}
+
+impl Server {
+    async fn finish(self) {
+        if let Some((admin, name)) = self.pg {
+            admin
+                .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+                .await
+                .unwrap();
+        }
+    }
+}
+
+/// A PostgreSQL test database: the admin connection and the name to drop.
+type PgDb = Option<(tokio_postgres::Client, String)>;
+
+/// The stores to run against: SQLite always, PostgreSQL when configured.
+async fn backends() -> Vec<(Arc<dyn Store>, PgDb)> {
+    let mut out: Vec<(Arc<dyn Store>, PgDb)> = Vec::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("server.db");
+    std::mem::forget(dir); // removed with the process' temp files
+    out.push((Arc::new(SqliteStore::open(path).await.unwrap()), None));
+    if let Ok(url) = std::env::var("QALAM_TEST_POSTGRES_URL")
+        && !url.trim().is_empty()
+    {
+        let (admin, conn) = tokio_postgres::connect(&url, NoTls).await.unwrap();
+        tokio::spawn(conn);
+        let mut suffix = [0u8; 8];
+        getrandom::fill(&mut suffix).unwrap();
+        let name = format!("qalam_sync_{}", hex::encode(suffix));
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+        let mut config: tokio_postgres::Config = url.parse().unwrap();
+        config.dbname(&name);
+        let store = PgStore::with_config(config, 8).await.unwrap();
+        out.push((Arc::new(store), Some((admin, name))));
+    }
+    out
+}
+
+async fn start(store: Arc<dyn Store>, timeout: Duration) -> (String, tempfile::TempDir) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = qalam_server::http::router_with_timeout(Arc::clone(&store), timeout);
+    tokio::spawn(qalam_server::http::serve_router(
+        listener,
+        app,
+        Duration::from_millis(300),
+    ));
+    (format!("http://{addr}"), tempfile::tempdir().unwrap())
+}
+
+async fn servers() -> Vec<Server> {
+    let mut out = Vec::new();
+    for (store, pg) in backends().await {
+        let (base, dir) = start(Arc::clone(&store), Duration::from_secs(2)).await;
+        out.push(Server {
+            base,
+            store,
+            http: reqwest::Client::new(),
+            _dir: dir,
+            pg,
+        });
+    }
+    out
+}
+
+const NOW: i64 = 1_767_600_000_000;
+
+async fn enrol_at(s: &Server, centre: qalam_server::CentreId, n: u8) -> (Device, Credential) {
+    let code = s
+        .store
+        .create_enrol_code(centre, now_ms(), 3_600_000)
+        .await
+        .unwrap();
+    let e = s
+        .store
+        .redeem_enrol_code(
+            &code.code,
+            qalam_server::DeviceId::from_bytes([n; 16]),
+            now_ms(),
+        )
+        .await
+        .unwrap();
+    (e.device, e.credential)
+}
+
+fn chain(device: &Device, from: &mut ChainTip, n: usize, learners: &[LearnerId]) -> Vec<Event> {
+    let builder = ChainBuilder::new(device.id, device.org, device.centre);
+    (0..n)
+        .map(|i| {
+            let e = builder
+                .next_raw(
+                    from,
+                    NOW as u64 + from.seq * 30_000,
+                    learners[i % learners.len()],
+                    "test_note",
+                    1,
+                    format!("note {}", from.seq + 1).into_bytes(),
+                )
+                .unwrap();
+            *from = ChainTip::after(&e);
+            e
+        })
+        .collect()
+}
+
+fn frame_of(events: &[Event]) -> Vec<u8> {
+    encode_frame(&encode_run(events).unwrap()).unwrap()
+}
+
+impl Server {
+    fn post(&self, path: &str, credential: &Credential) -> reqwest::RequestBuilder {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(credential.as_str())
+            .header(PROTOCOL_HEADER, "1")
+    }
+
+    async fn status(&self, credential: &Credential, epoch: u64) -> StatusResponse {
+        let r = self
+            .post("/v1/sync/status", credential)
+            .json(&StatusRequest {
+                versions: vec![1],
+                clock_ms: now_ms() + 5_000,
+                head: 0,
+                presence_epoch: epoch,
+            })
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        r.json().await.unwrap()
+    }
+
+    async fn push(&self, credential: &Credential, frame: Vec<u8>) -> reqwest::Response {
+        self.post("/v1/sync/push", credential)
+            .body(frame)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn pull(&self, credential: &Credential, req: PullRequest) -> PullPayload {
+        let r = self
+            .post("/v1/sync/pull", credential)
+            .json(&req)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let bytes = r.bytes().await.unwrap();
+        assert!(bytes.len() <= MAX_FRAME_BYTES);
+        PullPayload::decode(&decode_frame(&bytes).unwrap(), req.device).unwrap()
+    }
+}
+
+async fn refusal(r: reqwest::Response, status: u16, code: &str) -> ErrorBody {
+    assert_eq!(r.status(), status);
+    let body: ErrorBody = r.json().await.unwrap();
+    assert_eq!(body.code, code, "{}", body.error);
+    assert!(!body.error.contains('\n'));
+    body
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_push_pull_between_two_devices_of_a_centre() {
+    for s in servers().await {
+        let org = s.store.create_org("o", NOW).await.unwrap();
+        let centre = s.store.create_centre(org.id, "c", NOW).await.unwrap();
+        let (a, ca) = enrol_at(&s, centre.id, 1).await;
+        let (_b, cb) = enrol_at(&s, centre.id, 2).await;
+
+        let st = s.status(&ca, 0).await;
+        assert_eq!((st.version, st.device, st.acked_to), (1, a.id, 0));
+        assert!(st.vector.is_empty());
+        assert!((st.skew_ms - 5_000).abs() < 2_000, "{}", st.skew_ms);
+        let skews = s.store.clock_skews(a.id, 5).await.unwrap();
+        assert_eq!(skews.len(), 1);
+
+        let mut tip = ChainTip::GENESIS;
+        let events = chain(&a, &mut tip, 50, &[LearnerId::from_bytes([3; 16])]);
+        let r = s.push(&ca, frame_of(&events)).await;
+        assert_eq!(r.status(), 200);
+        let ack: PushResponse = r.json().await.unwrap();
+        assert_eq!((ack.acked_to, ack.inserted), (50, 50));
+
+        let st = s.status(&cb, 0).await;
+        assert_eq!(st.vector.get(a.id), 50);
+        let got = s
+            .pull(
+                &cb,
+                PullRequest {
+                    device: a.id,
+                    from_seq: 1,
+                    max_bytes: 1 << 20,
+                },
+            )
+            .await;
+        assert!(got.complete);
+        assert_eq!(got.next_seq, 51);
+        assert_eq!(got.events, events);
+        s.finish().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_versions_and_revocation_are_checked_on_every_route() {
+    for s in servers().await {
+        let org = s.store.create_org("o", NOW).await.unwrap();
+        let centre = s.store.create_centre(org.id, "c", NOW).await.unwrap();
+        let (a, ca) = enrol_at(&s, centre.id, 1).await;
+        let mut tip = ChainTip::GENESIS;
+        let events = chain(&a, &mut tip, 3, &[LearnerId::from_bytes([3; 16])]);
+
+        // No credential, a wrong one.
+        let r = s
+            .http
+            .post(format!("{}/v1/sync/status", s.base))
+            .json(&serde_json::json!({"versions":[1],"clock_ms":0,"head":0}))
+            .send()
+            .await
+            .unwrap();
+        refusal(r, 401, "no_credential").await;
+        let wrong = Credential::from_presented(&"ab".repeat(32));
+        for path in ["/v1/sync/status", "/v1/sync/pull"] {
+            let r = s
+                .post(path, &wrong)
+                .json(&serde_json::json!({"versions":[1],"clock_ms":0,"head":0}))
+                .send()
+                .await
+                .unwrap();
+            refusal(r, 401, "bad_credential").await;
+        }
+        refusal(
+            s.push(&wrong, frame_of(&events)).await,
+            401,
+            "bad_credential",
+        )
+        .await;
+
+        // Versions: none in common at status; an unknown one on push.
+        let r = s
+            .post("/v1/sync/status", &ca)
+            .json(&serde_json::json!({"versions":[7, 9],"clock_ms":0,"head":0}))
+            .send()
+            .await
+            .unwrap();
+        let body = refusal(r, 426, "unsupported_version").await;
+        assert_eq!(body.versions, Some(vec![1]));
+        let r = s
+            .http
+            .post(format!("{}/v1/sync/push", s.base))
+            .bearer_auth(ca.as_str())
+            .header(PROTOCOL_HEADER, "2")
+            .body(frame_of(&events))
+            .send()
+            .await
+            .unwrap();
+        refusal(r, 426, "unsupported_version").await;
+        assert_eq!(s.store.head_seq(a.id).await.unwrap(), 0);
+
+        // Revoked: refused at once, on every route.
+        s.store.revoke_device(a.id, now_ms()).await.unwrap();
+        let r = s
+            .post("/v1/sync/status", &ca)
+            .json(&serde_json::json!({"versions":[1],"clock_ms":0,"head":0}))
+            .send()
+            .await
+            .unwrap();
+        let body = refusal(r, 403, "revoked").await;
+        assert!(body.error.contains("revoked"));
+        refusal(s.push(&ca, frame_of(&events)).await, 403, "revoked").await;
+        assert_eq!(s.store.head_seq(a.id).await.unwrap(), 0);
+        s.finish().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_batches_are_refused_and_nothing_is_stored() {
+    for s in servers().await {
+        let org = s.store.create_org("o", NOW).await.unwrap();
+        let centre = s.store.create_centre(org.id, "c", NOW).await.unwrap();
+        let (a, ca) = enrol_at(&s, centre.id, 1).await;
+        let (b, _) = enrol_at(&s, centre.id, 2).await;
+        let mut tip = ChainTip::GENESIS;
+        let events = chain(&a, &mut tip, 200, &[LearnerId::from_bytes([3; 16])]);
+        let frame = frame_of(&events);
+
+        // Cut mid-way, as a dropped link would leave it.
+        for cut in [10, frame.len() / 2, frame.len() - 1] {
+            refusal(s.push(&ca, frame[..cut].to_vec()).await, 400, "bad_batch").await;
+        }
+        // One changed byte in the compressed payload or the header.
+        let mut flipped = frame.clone();
+        let last = flipped.len() - 3;
+        flipped[last] ^= 0x40;
+        refusal(s.push(&ca, flipped).await, 400, "bad_batch").await;
+        let mut flipped = frame.clone();
+        flipped[7] ^= 0x01;
+        let r = s.push(&ca, flipped).await;
+        assert!(r.status() == 400 || r.status() == 413, "{}", r.status());
+        // A checksummed frame whose run is garbage.
+        refusal(
+            s.push(&ca, encode_frame(b"not a run").unwrap()).await,
+            400,
+            "bad_batch",
+        )
+        .await;
+        // Over the size limit on the wire.
+        refusal(
+            s.push(&ca, vec![0u8; MAX_FRAME_BYTES + 1]).await,
+            413,
+            "too_large",
+        )
+        .await;
+        // Malformed JSON.
+        let r = s
+            .post("/v1/sync/status", &ca)
+            .header("content-type", "application/json")
+            .body("{\"versions\": [1], ")
+            .send()
+            .await
+            .unwrap();
+        refusal(r, 400, "bad_request").await;
+        // Another device's events, and a gap in the chain.
+        let mut tip_b = ChainTip::GENESIS;
+        let theirs = chain(&b, &mut tip_b, 3, &[LearnerId::from_bytes([4; 16])]);
+        refusal(s.push(&ca, frame_of(&theirs)).await, 403, "foreign_events").await;
+        refusal(s.push(&ca, frame_of(&events[5..])).await, 409, "chain").await;
+        assert_eq!(s.store.head_seq(a.id).await.unwrap(), 0);
+        assert_eq!(s.store.head_seq(b.id).await.unwrap(), 0);
+
+        // The good batch, then the same batch again (a retry after a lost
+        // answer): both succeed, the second stores nothing new.
+        let r = s.push(&ca, frame.clone()).await;
+        let first: PushResponse = r.json().await.unwrap();
+        assert_eq!((first.acked_to, first.inserted), (200, 200));
+        let r = s.push(&ca, frame).await;
+        assert_eq!(r.status(), 200);
+        let again: PushResponse = r.json().await.unwrap();
+        assert_eq!(
+            (again.acked_to, again.inserted, again.duplicates),
+            (200, 0, 200)
+        );
+        s.finish().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_rewinds_cursors_when_a_visitor_signs_in() {
+    for s in servers().await {
+        let org = s.store.create_org("o", NOW).await.unwrap();
+        let north = s.store.create_centre(org.id, "north", NOW).await.unwrap();
+        let south = s.store.create_centre(org.id, "south", NOW).await.unwrap();
+        let (n, cn) = enrol_at(&s, north.id, 1).await;
+        let (so, cs) = enrol_at(&s, south.id, 2).await;
+        let (amina, bilal) = (
+            LearnerId::from_bytes([1; 16]),
+            LearnerId::from_bytes([2; 16]),
+        );
+        let mut tn = ChainTip::GENESIS;
+        let north_events = chain(&n, &mut tn, 10, &[amina, bilal]);
+        assert_eq!(s.push(&cn, frame_of(&north_events)).await.status(), 200);
+        let mut ts = ChainTip::GENESIS;
+        assert_eq!(
+            s.push(&cs, frame_of(&chain(&so, &mut ts, 1, &[bilal])))
+                .await
+                .status(),
+            200
+        );
+        let st = s.status(&cs, 0).await;
+        assert_eq!(st.vector.get(n.id), 10);
+        let first = s
+            .pull(
+                &cs,
+                PullRequest {
+                    device: n.id,
+                    from_seq: 1,
+                    max_bytes: 1 << 20,
+                },
+            )
+            .await;
+        assert_eq!(first.events.len(), 5);
+        assert_eq!(first.next_seq, 11);
+
+        assert_eq!(
+            s.push(&cs, frame_of(&chain(&so, &mut ts, 1, &[amina])))
+                .await
+                .status(),
+            200
+        );
+        let st2 = s.status(&cs, st.presence_epoch).await;
+        assert!(st2.presence_epoch > st.presence_epoch);
+        assert!(
+            st2.rewind
+                .iter()
+                .any(|r| r.device == n.id && r.from_seq == 1),
+            "{:?}",
+            st2.rewind
+        );
+        let all = s
+            .pull(
+                &cs,
+                PullRequest {
+                    device: n.id,
+                    from_seq: 1,
+                    max_bytes: 1 << 20,
+                },
+            )
+            .await;
+        assert_eq!(all.events, north_events);
+
+        // Another organisation sees none of it, and may not ask.
+        let other = s.store.create_org("p", NOW).await.unwrap();
+        let oc = s.store.create_centre(other.id, "x", NOW).await.unwrap();
+        let (_, co) = enrol_at(&s, oc.id, 3).await;
+        let st = s.status(&co, 0).await;
+        assert!(st.vector.is_empty() && st.rewind.is_empty());
+        let r = s
+            .post("/v1/sync/pull", &co)
+            .json(&PullRequest {
+                device: n.id,
+                from_seq: 1,
+                max_bytes: 1 << 20,
+            })
+            .send()
+            .await
+            .unwrap();
+        refusal(r, 403, "not_entitled").await;
+        s.finish().await;
+    }
+}
+
+/// A client that sends its headers and then stalls is cut off by the
+/// request timeout instead of holding the connection for ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_upload_times_out() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(
+        SqliteStore::open(dir.path().join("server.db"))
+            .await
+            .unwrap(),
+    );
+    let (base, _d) = start(store, Duration::from_millis(300)).await;
+    let addr = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(
+            b"POST /v1/sync/push HTTP/1.1\r\nhost: x\r\ncontent-length: 1000\r\nqalam-protocol: 1\r\n\r\nQSYN",
+        )
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "the server kept a stalled request open");
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+}
+
+/// A client that connects and trickles its headers is cut off too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_request_header_times_out() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(
+        SqliteStore::open(dir.path().join("server.db"))
+            .await
+            .unwrap(),
+    );
+    let (base, _d) = start(store, Duration::from_secs(60)).await;
+    let addr = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(b"POST /v1/sync/st").await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
+    assert!(
+        read.is_ok(),
+        "the server kept a connection with half its headers open"
+    );
+}
