@@ -4,6 +4,8 @@
 #
 #   bench/sync.sh             # 100,000 events
 #   bench/sync.sh 20000       # a quicker run
+#   QALAM_BENCH_POSTGRES=1 bench/sync.sh   # server on PostgreSQL, in a fresh
+#                             # database on $QALAM_TEST_POSTGRES_URL's server
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$QALAM_ROOT"
 export QALAM_BENCH_EVENTS="${1:-100000}"

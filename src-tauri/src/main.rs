@@ -15,6 +15,7 @@ use qalam_core::api::facilitate::{self as fac, NewLearner};
 use qalam_core::api::learners::{LearnerSummary, Progress};
 use qalam_core::api::session::{self, PickerProfile, SessionInfo};
 use qalam_core::api::study::{self, *};
+use qalam_core::api::syncing::{self, EnrolArgs, SyncStatus};
 use qalam_core::api::{self, types::*};
 use qalam_core::{Device, Settings};
 use tauri::{State, Window};
@@ -369,6 +370,27 @@ fn doctor_repair(d: Dev<'_>, s: Tok<'_>, w: Window) -> Reply<fac::RepairOutcome>
     Ok(fac::doctor_repair(&d, s.of(&w).as_deref())?)
 }
 
+#[tauri::command(async, rename_all = "snake_case")]
+fn sync_status(d: Dev<'_>, s: Tok<'_>, w: Window) -> Reply<SyncStatus> {
+    syncing::sync_status(&d, s.of(&w).as_deref())
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn sync_now(d: Dev<'_>, s: Tok<'_>, w: Window) -> Reply<SyncStatus> {
+    syncing::sync_now(&d, s.of(&w).as_deref())
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn enrol_device(
+    d: Dev<'_>,
+    s: Tok<'_>,
+    w: Window,
+    server: String,
+    code: String,
+) -> Reply<SyncStatus> {
+    syncing::enrol_device(&d, s.of(&w).as_deref(), &EnrolArgs { server, code })
+}
+
 fn main() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
@@ -389,7 +411,14 @@ fn run() -> anyhow::Result<()> {
     })?);
     device.backup_in_background_if_due();
     let scheme_device = Arc::clone(&device);
+    let sync_device = Arc::clone(&device);
     tauri::Builder::default()
+        .setup(move |_app| {
+            // Background sync with the campus server, when enrolled; its
+            // first attempt waits until the window is up.
+            syncing::start_worker(&sync_device, syncing::FIRST_ATTEMPT_DELAY);
+            Ok(())
+        })
         .manage(device)
         .manage(Tokens::default())
         .register_asynchronous_uri_scheme_protocol("qalam-pack", move |_ctx, request, responder| {
@@ -427,7 +456,10 @@ fn run() -> anyhow::Result<()> {
             learner_reset_pin,
             centre_progress,
             database_health,
-            doctor_repair
+            doctor_repair,
+            sync_status,
+            sync_now,
+            enrol_device
         ])
         .run(tauri::generate_context!())?;
     Ok(())

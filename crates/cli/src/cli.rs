@@ -69,6 +69,9 @@ pub enum Command {
     Enrol(EnrolArgs),
     /// Sync this device's events with its campus server
     Sync(SyncArgs),
+    /// Sync by USB stick: write or merge bundle files
+    #[command(subcommand)]
+    Bundle(BundleCommand),
     /// Write a deterministic synthetic workload through the service layer
     Simulate {
         #[arg(long, default_value_t = 20)]
@@ -355,4 +358,34 @@ pub struct SyncArgs {
     /// bytes) without contacting the server
     #[arg(long, conflicts_with = "once")]
     pub status: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BundleCommand {
+    /// Write what the other side lacks, as far as this side knows, to FILE
+    /// (on a campus server: for the device named by --for)
+    Export {
+        /// The bundle file to write, e.g. on a USB stick
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// On a campus server: the device to write the bundle for (32 hex digits)
+        #[arg(long = "for", value_name = "DEVICE_ID")]
+        for_device: Option<String>,
+        /// Print the outcome as JSON
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        store: ServerStoreArgs,
+    },
+    /// Merge a bundle file: into the campus server when --data is its data
+    /// folder or --database is given, otherwise into this device
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Print the outcome as JSON
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        store: ServerStoreArgs,
+    },
 }

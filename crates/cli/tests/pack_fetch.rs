@@ -141,10 +141,10 @@ fn parts(device: &Path) -> Vec<PathBuf> {
     }
 }
 
-/// Changes one byte in the middle of `file`; with `keep_mtime`, its
+/// Changes the byte at `len / div` of `file`; with `keep_mtime`, its
 /// modification time is put back, so the server's cached catalogue entry
 /// still describes the original file.
-fn tamper(file: &Path, keep_mtime: bool) {
+fn tamper(file: &Path, div: u64, keep_mtime: bool) {
     let modified = std::fs::metadata(file).unwrap().modified().unwrap();
     let len = std::fs::metadata(file).unwrap().len();
     let mut f = std::fs::OpenOptions::new()
@@ -153,9 +153,9 @@ fn tamper(file: &Path, keep_mtime: bool) {
         .open(file)
         .unwrap();
     let mut byte = [0u8; 1];
-    f.seek(SeekFrom::Start(len / 2)).unwrap();
+    f.seek(SeekFrom::Start(len / div)).unwrap();
     std::io::Read::read_exact(&mut f, &mut byte).unwrap();
-    f.seek(SeekFrom::Start(len / 2)).unwrap();
+    f.seek(SeekFrom::Start(len / div)).unwrap();
     f.write_all(&[byte[0] ^ 0x5a]).unwrap();
     f.sync_all().unwrap();
     if keep_mtime {
@@ -197,7 +197,14 @@ fn pack_fetch_resumes_over_a_cut_link_and_refuses_tampered_packs() {
         tmp.path(),
     );
     let added = ok(
-        &["server", "pack", "add", pack.to_str().unwrap(), "--org", &org],
+        &[
+            "server",
+            "pack",
+            "add",
+            pack.to_str().unwrap(),
+            "--org",
+            &org,
+        ],
         &server_dir,
     );
     assert_eq!(last_line(&added), format!("{PACK_ID}@1.0.0"));
@@ -208,9 +215,16 @@ fn pack_fetch_resumes_over_a_cut_link_and_refuses_tampered_packs() {
     // A tampered file is refused by `server pack add`, with one line.
     let bad = tmp.path().join("bad.qpack");
     std::fs::copy(&pack, &bad).unwrap();
-    tamper(&bad, false);
+    tamper(&bad, 2, false);
     let out = run(
-        &["server", "pack", "add", bad.to_str().unwrap(), "--org", &org],
+        &[
+            "server",
+            "pack",
+            "add",
+            bad.to_str().unwrap(),
+            "--org",
+            &org,
+        ],
         &server_dir,
     );
     assert!(!out.status.success());
@@ -301,7 +315,14 @@ fn pack_fetch_resumes_over_a_cut_link_and_refuses_tampered_packs() {
         tmp.path(),
     );
     ok(
-        &["server", "pack", "add", pack2.to_str().unwrap(), "--org", &org],
+        &[
+            "server",
+            "pack",
+            "add",
+            pack2.to_str().unwrap(),
+            "--org",
+            &org,
+        ],
         &server_dir,
     );
     let stored = server_dir
@@ -309,12 +330,12 @@ fn pack_fetch_resumes_over_a_cut_link_and_refuses_tampered_packs() {
         .join(&org)
         .join(PACK_ID)
         .join("1.1.0.qpack");
-    tamper(&stored, true);
+    tamper(&stored, 2, true);
     let out = run(&["pack", "fetch"], &device);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
-        stdout.contains("refused") && stdout.contains("does not match"),
+        stdout.contains("refused") && stdout.contains("does not match the server's catalogue"),
         "{stdout}"
     );
     assert_eq!(installed_version(&device).as_deref(), Some("1.0.0"));
@@ -323,12 +344,12 @@ fn pack_fetch_resumes_over_a_cut_link_and_refuses_tampered_packs() {
     // Damaged again, visibly this time: the server derives a new entry
     // from the file, the download matches it, and the install path's own
     // checks refuse the pack, exactly as for a USB stick.
-    tamper(&stored, false);
+    tamper(&stored, 3, false);
     let out = run(&["pack", "fetch"], &device);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
-        stdout.contains("refused") && !stdout.contains("does not match"),
+        stdout.contains("refused") && stdout.contains("does not match the manifest"),
         "{stdout}"
     );
     assert_eq!(installed_version(&device).as_deref(), Some("1.0.0"));
@@ -365,7 +386,14 @@ fn pack_fetch_needs_an_enrolment_and_keeps_trust_rules() {
         tmp.path(),
     );
     ok(
-        &["server", "pack", "add", pack.to_str().unwrap(), "--org", &org],
+        &[
+            "server",
+            "pack",
+            "add",
+            pack.to_str().unwrap(),
+            "--org",
+            &org,
+        ],
         &server_dir,
     );
     let server = Server::start(&server_dir);
@@ -392,4 +420,123 @@ fn pack_fetch_needs_an_enrolment_and_keeps_trust_rules() {
     assert_eq!(report["downloaded_bytes"], 0, "{report}");
     assert_eq!(installed_version(&device).as_deref(), Some("1.0.0"));
     assert!(parts(&device).is_empty());
+}
+
+#[test]
+fn pack_fetch_killed_at_any_point_resumes_or_has_installed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server_dir = tmp.path().join("server");
+    let device = tmp.path().join("device");
+    let org = last_line(&ok(&["server", "org", "add", "NGO"], &server_dir));
+    let centre = last_line(&ok(
+        &["server", "centre", "add", "Amman", "--org", &org],
+        &server_dir,
+    ));
+    let key = tmp.path().join("publisher.key");
+    ok(
+        &["pack", "keygen", "--out", key.to_str().unwrap()],
+        tmp.path(),
+    );
+    let pack = tmp.path().join("fetch.qpack");
+    let src = source(tmp.path(), "1.0.0", 4, 4);
+    ok(
+        &[
+            "pack",
+            "build",
+            src.to_str().unwrap(),
+            "--out",
+            pack.to_str().unwrap(),
+            "--key",
+            key.to_str().unwrap(),
+        ],
+        tmp.path(),
+    );
+    ok(
+        &[
+            "server",
+            "pack",
+            "add",
+            pack.to_str().unwrap(),
+            "--org",
+            &org,
+        ],
+        &server_dir,
+    );
+    let pack_size = std::fs::metadata(&pack).unwrap().len();
+    let server = Server::start(&server_dir);
+    let code = last_line(&ok(
+        &["server", "enrol-code", "--centre", &centre],
+        &server_dir,
+    ));
+    let url = format!("http://{}", server.addr);
+    ok(&["enrol", "--server", &url, "--code", &code], &device);
+    ok(
+        &["trust", "add", &format!("{}.pub", key.display())],
+        &device,
+    );
+
+    // Every connection pauses once somewhere in the pack, so that kills
+    // land in the download as well as before and after it.
+    let proxy = FaultProxy::spawn(
+        server.addr,
+        Faults {
+            stall_chance: 1.0,
+            stall: Duration::from_millis(150),
+            horizon: pack_size,
+            seed: 7,
+            ..Faults::default()
+        },
+    )
+    .unwrap();
+    let via = format!("http://{}", proxy.addr());
+    let mut rng = fastrand::Rng::with_seed(11);
+    // Kill later and later, until one attempt gets to install the pack.
+    let mut resumed = 0;
+    let mut kills = 0u64;
+    while installed_version(&device).is_none() {
+        assert!(kills < 60, "never got as far as installing");
+        let before = parts(&device)
+            .first()
+            .and_then(|p| std::fs::metadata(p).ok())
+            .map_or(0, |m| m.len());
+        resumed += usize::from(before > 0);
+        let mut child = bin()
+            .arg("--data")
+            .arg(&device)
+            .args(["pack", "fetch", "--server", &via])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(rng.u64(20..200 + 40 * kills)));
+        kills += 1;
+        let _ = child.kill();
+        let _ = child.wait();
+        // Either nothing yet, or the whole pack; a download in progress is
+        // one `.part` no longer than the pack.
+        let version = installed_version(&device);
+        assert!(
+            version.is_none() || version.as_deref() == Some("1.0.0"),
+            "{version:?}"
+        );
+        let left = parts(&device);
+        assert!(left.len() <= 1, "{left:?}");
+        for part in left {
+            assert!(std::fs::metadata(part).unwrap().len() <= pack_size);
+        }
+    }
+    let mut attempts = 0;
+    while !run(&["pack", "fetch", "--server", &via], &device)
+        .status
+        .success()
+    {
+        attempts += 1;
+        assert!(attempts < 20, "pack fetch never completed");
+    }
+    eprintln!(
+        "{kills} attempts killed with kill -9, {resumed} of them found a partial download to resume"
+    );
+    assert_eq!(installed_version(&device).as_deref(), Some("1.0.0"));
+    assert!(parts(&device).is_empty(), "{:?}", parts(&device));
+    ok(&["doctor"], &device);
 }

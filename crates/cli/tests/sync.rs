@@ -557,20 +557,26 @@ fn sync_without_once_runs_until_interrupted() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    let mut head = 0;
-    while std::time::Instant::now() < deadline {
-        head = s.rt.block_on(s.store.head_seq(id)).unwrap();
-        if head >= 200 {
-            break;
+    // The first attempt's summary line, read on a thread so the test can
+    // give up after a deadline.
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
         }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    });
+    let line = rx.recv_timeout(std::time::Duration::from_secs(30));
     let still_running = child.try_wait().unwrap().is_none();
     child.kill().unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(head >= 200, "the loop pushed only {head} events");
+    child.wait().unwrap();
+    let line = line.expect("no attempt finished within 30 s");
+    assert!(line.starts_with("synced with"), "{line}");
     assert!(still_running, "the loop exited by itself");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("synced with"), "{text}");
+    let head = s.rt.block_on(s.store.head_seq(id)).unwrap();
+    assert!(head >= 200, "the loop pushed only {head} events");
 }

@@ -131,8 +131,39 @@ fn sync_benchmark() {
         .build()
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
+    // QALAM_BENCH_POSTGRES=1: a fresh database on QALAM_TEST_POSTGRES_URL's
+    // server instead of SQLite.
+    let database = std::env::var_os("QALAM_BENCH_POSTGRES").map(|_| {
+        let admin = std::env::var("QALAM_TEST_POSTGRES_URL").unwrap();
+        let name = format!("qalam_bench_{}", std::process::id());
+        rt.block_on(async {
+            let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(conn);
+            for sql in [
+                format!("DROP DATABASE IF EXISTS {name}"),
+                format!("CREATE DATABASE {name}"),
+            ] {
+                client.batch_execute(&sql).await.unwrap();
+            }
+        });
+        let (base, _) = admin.rsplit_once('/').unwrap();
+        (format!("{base}/{name}"), admin, name)
+    });
+    println!(
+        "| store | {} |",
+        if database.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
+    );
     let store: Arc<dyn Store> = rt
-        .block_on(qalam_server::open_store(&dir.path().join("server"), None))
+        .block_on(qalam_server::open_store(
+            &dir.path().join("server"),
+            database.as_ref().map(|(url, _, _)| url.as_str()),
+        ))
         .unwrap();
     let listener = rt
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
@@ -258,4 +289,17 @@ fn sync_benchmark() {
         "| client's own byte count for the push (headers estimated) | {} B sent, {} B received |",
         push.bytes_sent, push.bytes_received
     );
+    drop(device);
+    if let Some((_, admin, name)) = database {
+        rt.block_on(async {
+            let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(conn);
+            client
+                .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+                .await
+                .unwrap();
+        });
+    }
 }

@@ -60,6 +60,8 @@ pub struct Device {
     pub(crate) jobs: Jobs,
     pub(crate) usb_cache: crate::usb::PeekCache,
     pub(crate) sessions: crate::api::session::Sessions,
+    /// The background sync worker's handle and what it last did.
+    pub(crate) sync_worker: crate::api::syncing::SyncWorker,
 }
 
 impl Device {
@@ -93,6 +95,7 @@ impl Device {
             jobs: Jobs::default(),
             usb_cache: crate::usb::PeekCache::default(),
             sessions: crate::api::session::Sessions::default(),
+            sync_worker: crate::api::syncing::SyncWorker::default(),
         };
         packs::cleanup::after_restart(&device)?;
         Ok(device)

@@ -5,6 +5,7 @@
 //! that call the same functions, so they cannot disagree.
 
 pub mod api;
+pub mod bundle;
 pub mod device;
 pub mod error;
 pub mod events;

@@ -230,6 +230,7 @@ pub fn hash_file(path: &Path) -> io::Result<(u64, String)> {
 pub fn add_pack(packs_dir: &Path, org: OrgId, source: &Path) -> Result<Added, CatalogueError> {
     let dir = org_dir(packs_dir, org);
     fs::create_dir_all(&dir).map_err(io_err("could not create the folder", &dir))?;
+    remove_stale_temps(&dir);
     let temp = dir.join(temp_name());
     let mut input = File::open(source).map_err(io_err("could not open", source))?;
     let copied = copy_hashing(&mut input, &temp);
@@ -238,6 +239,44 @@ pub fn add_pack(packs_dir: &Path, org: OrgId, source: &Path) -> Result<Added, Ca
         let _ = fs::remove_file(&temp);
     }
     result
+}
+
+/// Temporary files older than this were left by an add that crashed (a
+/// younger one may belong to an add still running).
+const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Deletes temporary files that crashed adds left in `dir` and in its
+/// pack folders.
+fn remove_stale_temps(dir: &Path) {
+    let stale = |path: &Path| {
+        fs::metadata(path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_TEMP)
+    };
+    let mut folders = vec![dir.to_path_buf()];
+    if let Ok(entries) = fs::read_dir(dir) {
+        folders.extend(
+            entries
+                .flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                .map(|e| e.path()),
+        );
+    }
+    for folder in folders {
+        let Ok(entries) = fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = entry.path();
+            if name.starts_with(".incoming-") && name.ends_with(".tmp") && stale(&path) {
+                tracing::info!(file = %path.display(), "removing a temporary file left by a crash");
+                let _ = fs::remove_file(&path);
+            }
+        }
+    }
 }
 
 /// Verifies the copy at `temp` and renames it into place.
@@ -417,6 +456,16 @@ struct CatalogueState {
     packs_dir: Arc<PathBuf>,
 }
 
+/// The whole server: the sync API, plus the pack catalogue when there is
+/// a folder to keep packs in.
+pub fn app(store: Arc<dyn Store>, packs_dir: Option<PathBuf>) -> Router {
+    let sync = crate::http::router(Arc::clone(&store));
+    match packs_dir {
+        Some(dir) => sync.merge(routes(store, dir)),
+        None => sync,
+    }
+}
+
 /// `GET /v1/packs` and `GET /v1/packs/{id}/{version}` on `store` (for the
 /// device credential) and `packs_dir` (see [`packs_dir`]). No request
 /// timeout applies here: a pack is large and links are slow, and each
@@ -541,7 +590,8 @@ async fn pack_file(
     request: Request,
 ) -> Result<Response, RouteError> {
     let device = authenticate(&state.store, request.headers()).await?;
-    let path = pack_path(&state.packs_dir, device.org, &id, &version).ok_or(RouteError::NotFound)?;
+    let path =
+        pack_path(&state.packs_dir, device.org, &id, &version).ok_or(RouteError::NotFound)?;
     if !path.is_file() {
         return Err(RouteError::NotFound);
     }

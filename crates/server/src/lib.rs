@@ -31,6 +31,7 @@
 //! per writer rather than use its gap-free head for chains it does not
 //! receive whole.
 
+pub mod bundle;
 pub mod catalogue;
 mod error;
 pub mod http;

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use qalam_core::Device;
 use qalam_core::api::dispatch::dispatch;
+use qalam_core::api::syncing;
 use qalam_core::api::types::ApiError;
 use qalam_core::packs::content::{self, CONTENT_SECURITY_POLICY, Content};
 use tower::ServiceExt;
@@ -43,8 +44,11 @@ pub enum ServeError {
 }
 
 /// The router: `/api/<command>`, `/content/<pack>/<path>`, `/healthz`, and
-/// the built UI from `ui_dir` when given.
+/// the built UI from `ui_dir` when given. Building it also starts the
+/// device's background sync when the device is enrolled (see
+/// [`start_background_sync`]), so `qalam serve` syncs like the window does.
 pub fn router(device: Arc<Device>, ui_dir: Option<PathBuf>) -> Router {
+    start_background_sync(&device);
     let state = AppState { device };
     let mut app = Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -62,6 +66,16 @@ pub fn router(device: Arc<Device>, ui_dir: Option<PathBuf>) -> Router {
         );
     }
     app
+}
+
+/// Starts the device's sync worker (`qalam_core::api::syncing`) when the
+/// device is enrolled and none runs yet; its first attempt comes a few
+/// seconds after start-up. A device enrolled later from the UI starts it
+/// then. Cheap and idempotent.
+pub fn start_background_sync(device: &Arc<Device>) {
+    if syncing::start_worker(device, syncing::FIRST_ATTEMPT_DELAY) {
+        tracing::info!("background sync with the campus server is on");
+    }
 }
 
 /// Serves until the process is stopped. The listener is passed in so that
@@ -132,7 +146,12 @@ fn status_of(code: &str) -> StatusCode {
         "not_found" => StatusCode::NOT_FOUND,
         "pack_refused" | "untrusted" => StatusCode::UNPROCESSABLE_ENTITY,
         "disk_full" => StatusCode::INSUFFICIENT_STORAGE,
-        "interrupted" | "conflict" => StatusCode::CONFLICT,
+        "interrupted" | "conflict" | "not_enrolled" | "already_enrolled" => StatusCode::CONFLICT,
+        "bad_address" => StatusCode::BAD_REQUEST,
+        "enrol_code_refused" | "server_refused" | "server_version" => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        "server_unreachable" | "sync_failed" => StatusCode::BAD_GATEWAY,
         "unauthenticated" | "wrong_pin" => StatusCode::UNAUTHORIZED,
         "forbidden" => StatusCode::FORBIDDEN,
         "slow_down" => StatusCode::TOO_MANY_REQUESTS,

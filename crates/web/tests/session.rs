@@ -250,3 +250,42 @@ fn over_http_wrong_pins_slow_down_and_idle_sessions_expire() {
         (401, Some("unauthenticated"))
     );
 }
+
+#[test]
+fn over_http_sync_commands_are_for_facilitators_and_refusals_have_statuses() {
+    let s = start(900);
+    let amal = sign_in(&s, &s.amal, Some("1234"));
+    let fac = sign_in(&s, &s.facilitator, Some("secret-9"));
+    for command in ["sync_status", "sync_now", "enrol_device"] {
+        assert_eq!(post(&s, command, None, json!({})).0, 401, "{command}");
+        assert_eq!(
+            post(&s, command, Some(&amal), json!({})).0,
+            403,
+            "{command}"
+        );
+    }
+    let (status, _, body) = post(&s, "sync_status", Some(&fac), json!({}));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["enrolled"], false);
+    let (status, _, body) = post(&s, "sync_now", Some(&fac), json!({}));
+    assert_eq!((status, body["code"].as_str()), (409, Some("not_enrolled")));
+    let enrol = |server: &str| {
+        let (status, _, body) = post(
+            &s,
+            "enrol_device",
+            Some(&fac),
+            json!({"server": server, "code": "NOPE"}),
+        );
+        (
+            status,
+            body["code"].as_str().unwrap_or_default().to_string(),
+        )
+    };
+    assert_eq!(enrol("ftp://campus"), (400, "bad_address".into()));
+    // Nothing listens on port 1: the campus server, not this device, is
+    // out of reach, and the answer says so in a JSON error body.
+    assert_eq!(
+        enrol("http://127.0.0.1:1"),
+        (502, "server_unreachable".into())
+    );
+}

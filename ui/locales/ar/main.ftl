@@ -484,3 +484,82 @@ centre-minutes =
        *[other] { $minutes } دقيقة
     }
 centre-quizzes-of = { $mastered } من { $total }
+
+## Errors of sync and enrolment
+error-not_enrolled = هذا الجهاز غير متصل بخادم المركز بعد.
+error-already_enrolled = هذا الجهاز متصل بخادم مركز من قبل.
+error-bad_address = هذا ليس عنوان خادم. اكتبه هكذا: http://10.0.0.5:7878
+error-server_unreachable = تعذّر الوصول إلى خادم المركز. تحقّق من العنوان ومن الشبكة، ثم حاول مرة أخرى.
+error-enrol_code_refused = لم يقبل الخادم رمز التسجيل هذا. ربما كُتب خطأً أو استُعمل أو انتهت صلاحيته: اطلب رمزًا جديدًا.
+error-server_refused = رفض خادم المركز هذا الجهاز. اسأل مسؤول الخادم.
+error-server_version = يعمل خادم المركز بإصدار مختلف من قلم. حدّث الأقدم منهما.
+error-sync_failed = توقّفت المزامنة قبل أن تنتهي. حاول مرة أخرى.
+
+## Settings: sync with the campus server
+sync-title = المزامنة مع خادم المركز
+sync-help = يُرسَل العمل المسجّل على هذا الجهاز إلى خادم المركز، ويصل إليه عمل أجهزة المركز الأخرى، كلما أمكن الوصول إلى الخادم.
+sync-state-syncing = تجري المزامنة الآن…
+sync-state-never = لم تتم المزامنة بعد.
+sync-state-synced = نجحت آخر مزامنة.
+sync-state-failed = لم تنجح آخر مزامنة.
+sync-error-server_unreachable = تعذّر الوصول إلى خادم المركز. سيحاول قلم مرة أخرى تلقائيًا.
+sync-error-server_refused = رفض خادم المركز هذا الجهاز. اسأل مسؤول الخادم.
+sync-error-server_version = يعمل خادم المركز بإصدار مختلف من قلم. حدّث الأقدم منهما.
+sync-error-sync_failed = توقّفت المزامنة قبل أن تنتهي. سيحاول قلم مرة أخرى تلقائيًا.
+sync-error-not_enrolled = هذا الجهاز غير متصل بخادم مركز.
+sync-error-internal = حدث خطأ على هذا الجهاز أثناء المزامنة.
+sync-server = الخادم
+sync-last-sync = آخر مزامنة
+sync-last-attempt = آخر محاولة
+sync-never = أبدًا
+sync-waiting = بانتظار الإرسال
+sync-waiting-count =
+    { $count ->
+        [zero] لا شيء
+        [one] سجلّ واحد
+        [two] سجلّان
+        [few] { $count } سجلّات
+        [many] { $count } سجلًّا
+       *[other] { $count } سجلّ
+    }
+sync-sent = أُرسل في آخر مزامنة
+sync-received = استُلم في آخر مزامنة
+sync-none-yet = لا شيء بعد
+sync-exchanged = السجلّات المتبادلة
+sync-exchanged-count = أُرسل { $sent }، واستُلم { $received }
+sync-clock = الساعة
+sync-clock-ok = متوافقة مع الخادم
+sync-clock-ahead = ساعة هذا الجهاز متقدّمة على ساعة الخادم بمقدار { $amount }.
+sync-clock-behind = ساعة هذا الجهاز متأخّرة عن ساعة الخادم بمقدار { $amount }.
+sync-now = زامِن الآن
+sync-running = تجري المزامنة…
+sync-next = المزامنة التالية تلقائيًا { $when }.
+sync-enrol-title = صِل هذا الجهاز بخادم المركز
+sync-enrol-help = اطلب من مسؤول الخادم عنوانه ورمز تسجيل يُستعمل مرة واحدة.
+sync-enrol-server = عنوان الخادم
+sync-enrol-server-example = مثلًا: http://10.0.0.5:7878
+sync-enrol-code = رمز التسجيل
+sync-enrol-button = اتصال
+sync-enrol-working = جارٍ الاتصال…
+sync-enrol-empty = أدخل عنوان الخادم ورمز التسجيل.
+sync-enrolled-ok = هذا الجهاز متصل الآن بـ { $server }. بدأت المزامنة الأولى.
+
+## Settings: the database
+db-title = قاعدة البيانات
+db-help = يفحص قلم قاعدة بياناته في كل مرة يبدأ فيها.
+db-ok = قاعدة البيانات سليمة.
+db-checking = جارٍ فحص قاعدة البيانات…
+db-unchecked = لم تُفحص قاعدة البيانات بعد.
+db-damaged = قاعدة البيانات تالفة.
+db-damaged-help = يستطيع المتعلّمون مواصلة العمل، لكن قد يغيب بعض العمل حتى تُصلَح.
+db-problems = ما وجده الفحص
+db-backups = النسخ الاحتياطية المتاحة للإصلاح
+db-took = مدة آخر فحص
+db-took-value = { $seconds } ث
+db-repair = أصلِح قاعدة البيانات
+db-repair-confirm = يعيد الإصلاح بناء قاعدة البيانات من أحدث نسخة احتياطية ومن كل سجلّ ما زالت قراءته ممكنة. تُحفظ الملفات التالفة في مجلد خاص بها. قد يستغرق ذلك دقيقة، وينتظر الآخرون خلالها. هل تريد الإصلاح الآن؟
+db-repair-yes = نعم، أصلِح الآن
+db-repairing = جارٍ إصلاح قاعدة البيانات…
+db-repair-steps = ما فعله الإصلاح
+db-repaired-ok = أُصلحت قاعدة البيانات واجتازت الفحص.
+db-repaired-problems = انتهى الإصلاح، لكن الفحص ما زال يجد مشكلات:

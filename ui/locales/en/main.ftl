@@ -428,3 +428,79 @@ centre-minutes =
        *[other] { $minutes } minutes
     }
 centre-quizzes-of = { $mastered } of { $total }
+
+## Errors of sync and enrolment
+error-not_enrolled = This device is not connected to a campus server yet.
+error-already_enrolled = This device is already connected to a campus server.
+error-bad_address = That is not a server address. Write it like http://10.0.0.5:7878.
+error-server_unreachable = The campus server could not be reached. Check the address and the network, then try again.
+error-enrol_code_refused = The server did not accept this enrolment code. It may be mistyped, used or expired: ask for a new one.
+error-server_refused = The campus server refused this device. Ask the server’s administrator.
+error-server_version = The campus server runs a different version of Qalam. Update the older one.
+error-sync_failed = The sync stopped before it finished. Try again.
+
+## Settings: sync with the campus server
+sync-title = Sync with the campus server
+sync-help = Work recorded on this device goes to the centre’s campus server, and work from the centre’s other devices comes back, whenever the server can be reached.
+sync-state-syncing = Syncing now…
+sync-state-never = Not synced yet.
+sync-state-synced = The last sync worked.
+sync-state-failed = The last sync did not work.
+sync-error-server_unreachable = The campus server could not be reached. Qalam tries again by itself.
+sync-error-server_refused = The campus server refused this device. Ask the server’s administrator.
+sync-error-server_version = The campus server runs a different version of Qalam. Update the older one.
+sync-error-sync_failed = The sync stopped before it finished. Qalam tries again by itself.
+sync-error-not_enrolled = This device is not connected to a campus server.
+sync-error-internal = Something went wrong on this device while syncing.
+sync-server = Server
+sync-last-sync = Last synced
+sync-last-attempt = Last try
+sync-never = Never
+sync-waiting = Waiting to be sent
+sync-waiting-count =
+    { $count ->
+        [0] Nothing
+        [one] One record
+       *[other] { $count } records
+    }
+sync-sent = Sent by the last sync
+sync-received = Received by the last sync
+sync-none-yet = Nothing yet
+sync-exchanged = Records exchanged
+sync-exchanged-count = { $sent } sent, { $received } received
+sync-clock = Clock
+sync-clock-ok = In step with the server
+sync-clock-ahead = This device’s clock is { $amount } ahead of the server’s.
+sync-clock-behind = This device’s clock is { $amount } behind the server’s.
+sync-now = Sync now
+sync-running = Syncing…
+sync-next = Next sync { $when }, by itself.
+sync-enrol-title = Connect this device to the campus server
+sync-enrol-help = Ask the server’s administrator for its address and a one-time enrolment code.
+sync-enrol-server = Server address
+sync-enrol-server-example = For example: http://10.0.0.5:7878
+sync-enrol-code = Enrolment code
+sync-enrol-button = Connect
+sync-enrol-working = Connecting…
+sync-enrol-empty = Enter the server address and the enrolment code.
+sync-enrolled-ok = This device is now connected to { $server }. The first sync has started.
+
+## Settings: the database
+db-title = Database
+db-help = Qalam checks its database each time it starts.
+db-ok = The database is healthy.
+db-checking = Checking the database…
+db-unchecked = The database has not been checked yet.
+db-damaged = The database is damaged.
+db-damaged-help = Learners can keep working, but some work may be missing until it is repaired.
+db-problems = What the check found
+db-backups = Backups a repair can use
+db-took = Last check took
+db-took-value = { $seconds } s
+db-repair = Repair the database
+db-repair-confirm = Repairing rebuilds the database from the newest backup and from every record that can still be read. The damaged files are kept in a folder of their own. It can take up to a minute, and everyone else waits meanwhile. Repair now?
+db-repair-yes = Yes, repair now
+db-repairing = Repairing the database…
+db-repair-steps = What the repair did
+db-repaired-ok = The database is repaired and checks out.
+db-repaired-problems = The repair finished, but the check still finds problems:

@@ -425,3 +425,79 @@ centre-minutes =
        *[other] { $minutes } دقیقه
     }
 centre-quizzes-of = { $mastered } از { $total }
+
+## Errors of sync and enrolment
+error-not_enrolled = این دستگاه هنوز به سرور مرکز وصل نیست.
+error-already_enrolled = این دستگاه از قبل به یک سرور مرکز وصل است.
+error-bad_address = این آدرس سرور نیست. آن را این‌طور بنویسید: http://10.0.0.5:7878
+error-server_unreachable = سرور مرکز در دسترس نیست. آدرس و شبکه را بررسی کنید و دوباره کوشش کنید.
+error-enrol_code_refused = سرور این کد ثبت را نپذیرفت. شاید اشتباه نوشته شده، قبلاً استفاده شده یا تاریخ آن گذشته باشد: کد تازه بخواهید.
+error-server_refused = سرور مرکز این دستگاه را رد کرد. از مسئول سرور بپرسید.
+error-server_version = سرور مرکز نسخهٔ دیگری از قلم را اجرا می‌کند. نسخهٔ کهنه‌تر را تازه کنید.
+error-sync_failed = همگام‌سازی پیش از پایان متوقف شد. دوباره کوشش کنید.
+
+## Settings: sync with the campus server
+sync-title = همگام‌سازی با سرور مرکز
+sync-help = کاری که روی این دستگاه ثبت می‌شود به سرور مرکز فرستاده می‌شود و کار دستگاه‌های دیگر مرکز برمی‌گردد، هر زمان که سرور در دسترس باشد.
+sync-state-syncing = در حال همگام‌سازی…
+sync-state-never = هنوز همگام‌سازی نشده است.
+sync-state-synced = آخرین همگام‌سازی موفق بود.
+sync-state-failed = آخرین همگام‌سازی موفق نبود.
+sync-error-server_unreachable = سرور مرکز در دسترس نیست. قلم خودش دوباره کوشش می‌کند.
+sync-error-server_refused = سرور مرکز این دستگاه را رد کرد. از مسئول سرور بپرسید.
+sync-error-server_version = سرور مرکز نسخهٔ دیگری از قلم را اجرا می‌کند. نسخهٔ کهنه‌تر را تازه کنید.
+sync-error-sync_failed = همگام‌سازی پیش از پایان متوقف شد. قلم خودش دوباره کوشش می‌کند.
+sync-error-not_enrolled = این دستگاه به سرور مرکز وصل نیست.
+sync-error-internal = هنگام همگام‌سازی در این دستگاه مشکلی پیش آمد.
+sync-server = سرور
+sync-last-sync = آخرین همگام‌سازی
+sync-last-attempt = آخرین کوشش
+sync-never = هرگز
+sync-waiting = در انتظار فرستادن
+sync-waiting-count =
+    { $count ->
+        [0] هیچ
+        [one] یک ثبت
+       *[other] { $count } ثبت
+    }
+sync-sent = فرستاده‌شده در آخرین همگام‌سازی
+sync-received = دریافت‌شده در آخرین همگام‌سازی
+sync-none-yet = هنوز هیچ
+sync-exchanged = ثبت‌های ردوبدل‌شده
+sync-exchanged-count = { $sent } فرستاده، { $received } دریافت
+sync-clock = ساعت
+sync-clock-ok = هم‌زمان با سرور
+sync-clock-ahead = ساعت این دستگاه { $amount } از ساعت سرور جلوتر است.
+sync-clock-behind = ساعت این دستگاه { $amount } از ساعت سرور عقب‌تر است.
+sync-now = همین حالا همگام‌سازی کن
+sync-running = در حال همگام‌سازی…
+sync-next = همگام‌سازی خودکار بعدی { $when }.
+sync-enrol-title = این دستگاه را به سرور مرکز وصل کنید
+sync-enrol-help = آدرس سرور و یک کد ثبت یک‌بارمصرف را از مسئول سرور بخواهید.
+sync-enrol-server = آدرس سرور
+sync-enrol-server-example = برای نمونه: http://10.0.0.5:7878
+sync-enrol-code = کد ثبت
+sync-enrol-button = وصل کن
+sync-enrol-working = در حال وصل شدن…
+sync-enrol-empty = آدرس سرور و کد ثبت را وارد کنید.
+sync-enrolled-ok = این دستگاه اکنون به { $server } وصل است. نخستین همگام‌سازی آغاز شد.
+
+## Settings: the database
+db-title = پایگاه داده
+db-help = قلم هر بار که آغاز می‌شود پایگاه داده‌اش را بررسی می‌کند.
+db-ok = پایگاه داده سالم است.
+db-checking = در حال بررسی پایگاه داده…
+db-unchecked = پایگاه داده هنوز بررسی نشده است.
+db-damaged = پایگاه داده آسیب دیده است.
+db-damaged-help = شاگردان می‌توانند به کار ادامه دهند، اما تا ترمیم، بخشی از کار شاید دیده نشود.
+db-problems = آنچه بررسی یافت
+db-backups = پشتیبان‌هایی که ترمیم می‌تواند به کار ببرد
+db-took = مدت آخرین بررسی
+db-took-value = { $seconds } ثانیه
+db-repair = پایگاه داده را ترمیم کن
+db-repair-confirm = ترمیم، پایگاه داده را از تازه‌ترین پشتیبان و از هر ثبتی که هنوز خوانا است دوباره می‌سازد. فایل‌های آسیب‌دیده در پوشهٔ جداگانه نگه داشته می‌شوند. این کار شاید یک دقیقه طول بکشد و دیگران در این مدت منتظر می‌مانند. همین حالا ترمیم شود؟
+db-repair-yes = بله، همین حالا ترمیم کن
+db-repairing = در حال ترمیم پایگاه داده…
+db-repair-steps = کارهایی که ترمیم انجام داد
+db-repaired-ok = پایگاه داده ترمیم شد و بررسی را گذراند.
+db-repaired-problems = ترمیم پایان یافت، اما بررسی هنوز مشکلاتی می‌یابد:

@@ -425,3 +425,79 @@ centre-minutes =
        *[other] { $minutes } minutes
     }
 centre-quizzes-of = { $mastered } sur { $total }
+
+## Errors of sync and enrolment
+error-not_enrolled = Cet appareil n’est pas encore relié à un serveur de centre.
+error-already_enrolled = Cet appareil est déjà relié à un serveur de centre.
+error-bad_address = Ce n’est pas une adresse de serveur. Écrivez-la ainsi : http://10.0.0.5:7878.
+error-server_unreachable = Le serveur du centre est injoignable. Vérifiez l’adresse et le réseau, puis réessayez.
+error-enrol_code_refused = Le serveur n’a pas accepté ce code d’inscription. Il est peut-être mal saisi, déjà utilisé ou expiré : demandez-en un nouveau.
+error-server_refused = Le serveur du centre a refusé cet appareil. Demandez à l’administrateur du serveur.
+error-server_version = Le serveur du centre utilise une autre version de Qalam. Mettez à jour la plus ancienne.
+error-sync_failed = La synchronisation s’est arrêtée avant la fin. Réessayez.
+
+## Settings: sync with the campus server
+sync-title = Synchronisation avec le serveur du centre
+sync-help = Le travail enregistré sur cet appareil part vers le serveur du centre, et celui des autres appareils du centre revient, dès que le serveur est joignable.
+sync-state-syncing = Synchronisation en cours…
+sync-state-never = Pas encore synchronisé.
+sync-state-synced = La dernière synchronisation a réussi.
+sync-state-failed = La dernière synchronisation n’a pas abouti.
+sync-error-server_unreachable = Le serveur du centre est injoignable. Qalam réessaiera tout seul.
+sync-error-server_refused = Le serveur du centre a refusé cet appareil. Demandez à l’administrateur du serveur.
+sync-error-server_version = Le serveur du centre utilise une autre version de Qalam. Mettez à jour la plus ancienne.
+sync-error-sync_failed = La synchronisation s’est arrêtée avant la fin. Qalam réessaiera tout seul.
+sync-error-not_enrolled = Cet appareil n’est pas relié à un serveur de centre.
+sync-error-internal = Un problème est survenu sur cet appareil pendant la synchronisation.
+sync-server = Serveur
+sync-last-sync = Dernière synchronisation
+sync-last-attempt = Dernier essai
+sync-never = Jamais
+sync-waiting = En attente d’envoi
+sync-waiting-count =
+    { $count ->
+        [0] Rien
+        [one] Un enregistrement
+       *[other] { $count } enregistrements
+    }
+sync-sent = Envoyé par la dernière synchronisation
+sync-received = Reçu par la dernière synchronisation
+sync-none-yet = Rien pour l’instant
+sync-exchanged = Enregistrements échangés
+sync-exchanged-count = { $sent } envoyés, { $received } reçus
+sync-clock = Horloge
+sync-clock-ok = À l’heure du serveur
+sync-clock-ahead = L’horloge de cet appareil avance de { $amount } sur celle du serveur.
+sync-clock-behind = L’horloge de cet appareil retarde de { $amount } sur celle du serveur.
+sync-now = Synchroniser maintenant
+sync-running = Synchronisation…
+sync-next = Prochaine synchronisation automatique { $when }.
+sync-enrol-title = Relier cet appareil au serveur du centre
+sync-enrol-help = Demandez à l’administrateur du serveur son adresse et un code d’inscription à usage unique.
+sync-enrol-server = Adresse du serveur
+sync-enrol-server-example = Par exemple : http://10.0.0.5:7878
+sync-enrol-code = Code d’inscription
+sync-enrol-button = Relier
+sync-enrol-working = Connexion…
+sync-enrol-empty = Saisissez l’adresse du serveur et le code d’inscription.
+sync-enrolled-ok = Cet appareil est maintenant relié à { $server }. La première synchronisation a commencé.
+
+## Settings: the database
+db-title = Base de données
+db-help = Qalam vérifie sa base de données à chaque démarrage.
+db-ok = La base de données est saine.
+db-checking = Vérification de la base de données…
+db-unchecked = La base de données n’a pas encore été vérifiée.
+db-damaged = La base de données est endommagée.
+db-damaged-help = Les apprenants peuvent continuer, mais une partie du travail peut manquer jusqu’à la réparation.
+db-problems = Ce que la vérification a trouvé
+db-backups = Sauvegardes utilisables pour une réparation
+db-took = Durée de la dernière vérification
+db-took-value = { $seconds } s
+db-repair = Réparer la base de données
+db-repair-confirm = La réparation reconstruit la base de données à partir de la sauvegarde la plus récente et de tout enregistrement encore lisible. Les fichiers endommagés sont gardés dans un dossier à part. Cela peut prendre une minute, pendant laquelle les autres attendent. Réparer maintenant ?
+db-repair-yes = Oui, réparer maintenant
+db-repairing = Réparation de la base de données…
+db-repair-steps = Ce que la réparation a fait
+db-repaired-ok = La base de données est réparée et vérifiée.
+db-repaired-problems = La réparation est terminée, mais la vérification trouve encore des problèmes :

@@ -8,6 +8,9 @@ import type { Transport } from './transport';
 import type {
   AppInfo,
   CommandName,
+  DatabaseHealth,
+  RepairOutcome,
+  SyncStatus,
   Commands,
   ImportJob,
   ImportStatus,
@@ -169,6 +172,13 @@ export const api = {
       pin ? (pictures ? { learner_id: learnerId, pin, pictures: true } : { learner_id: learnerId, pin }) : { learner_id: learnerId },
     ),
   centreProgress: (): Promise<Progress> => command('centre_progress', {}),
+  databaseHealth: (): Promise<DatabaseHealth> => command('database_health', {}),
+  doctorRepair: (): Promise<RepairOutcome> => command('doctor_repair', {}),
+  syncStatus: (): Promise<SyncStatus> => command('sync_status', {}),
+  /** Asks the device to sync now; answers at once. Poll `syncStatus`. */
+  syncNow: (): Promise<SyncStatus> => command('sync_now', {}),
+  enrolDevice: (server: string, code: string): Promise<SyncStatus> =>
+    command('enrol_device', { server: server.trim(), code: code.trim() }),
 };
 
 export function isApiError(value: unknown): value is ApiError {

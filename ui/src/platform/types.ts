@@ -306,6 +306,73 @@ export interface Progress {
   learners: CentreLearner[];
 }
 
+/** The verdict of the database check that starts with the device. */
+export interface DatabaseHealth {
+  state: 'unchecked' | 'checking' | 'ok' | 'damaged';
+  /** SQLite's findings when damaged (at most 20) */
+  problems: string[];
+  took_ms: number | null;
+  /** rolling backups a repair can use */
+  backups: number;
+}
+
+export interface RepairOutcome {
+  repair: {
+    /** one line per step, in order */
+    steps: string[];
+    damaged_copy: string;
+    backup: string | null;
+    events_kept: number;
+    events_salvaged: number;
+    events_dropped: number;
+    unreadable_stretches: number;
+    previous_device: string;
+    device: string;
+    new_device_id: boolean;
+  };
+  /** `problems` is empty when all is well again */
+  doctor: { problems: string[]; notes: string[] };
+}
+
+/** Why the last sync attempt failed (see `SyncStatus.last_error_code`). */
+export type SyncErrorCode =
+  | 'server_unreachable'
+  | 'server_refused'
+  | 'server_version'
+  | 'sync_failed'
+  | 'not_enrolled'
+  | 'internal';
+
+/** Sync with the campus server as the facilitator sees it. Times are RFC 3339. */
+export interface SyncStatus {
+  enrolled: boolean;
+  server: string | null;
+  org: string | null;
+  centre: string | null;
+  last_attempt_at: string | null;
+  last_sync_at: string | null;
+  /** one line, null after a success */
+  last_error: string | null;
+  last_error_code: SyncErrorCode | null;
+  /** this device's events the server did not hold at the last sync */
+  events_waiting: number;
+  /** by the last completed sync since the device started (null before one) */
+  bytes_sent: number | null;
+  bytes_received: number | null;
+  pushed: number | null;
+  pulled: number | null;
+  total_bytes_sent: number;
+  total_bytes_received: number;
+  /** the device's clock minus the server's */
+  skew_ms: number | null;
+  /** an attempt runs now, or one was asked for */
+  syncing: boolean;
+  worker_running: boolean;
+  /** attempts finished since the device started */
+  attempts: number;
+  next_attempt_in_s: number | null;
+}
+
 /** Every command of docs/API.md with its arguments and its answer. */
 export interface Commands {
   app_info: { args: Record<string, never>; result: AppInfo };
@@ -341,6 +408,11 @@ export interface Commands {
   learner_archive: { args: { learner_id: string }; result: LearnerSummary };
   learner_reset_pin: { args: { learner_id: string; pin?: string; pictures?: boolean }; result: LearnerSummary };
   centre_progress: { args: Record<string, never>; result: Progress };
+  database_health: { args: Record<string, never>; result: DatabaseHealth };
+  doctor_repair: { args: Record<string, never>; result: RepairOutcome };
+  sync_status: { args: Record<string, never>; result: SyncStatus };
+  sync_now: { args: Record<string, never>; result: SyncStatus };
+  enrol_device: { args: { server: string; code: string }; result: SyncStatus };
 }
 
 export type CommandName = keyof Commands;
@@ -362,6 +434,14 @@ export const ERROR_CODES = [
   'not_yet',
   'conflict',
   'interrupted',
+  'not_enrolled',
+  'already_enrolled',
+  'bad_address',
+  'server_unreachable',
+  'enrol_code_refused',
+  'server_refused',
+  'server_version',
+  'sync_failed',
   'unavailable',
 ] as const;
 

@@ -44,8 +44,8 @@ const CHROMIUM_ARGS = [
 
 /** Texts the test expects on screen, straight from the locale files' intent. */
 const TEXT = {
-  en: { picker: 'Who is learning today?', signin: 'Facilitator sign-in', wrongPin: 'That password or PIN is not right. Check it and try again.', signOut: 'Sign out', notFound: 'The file or folder was not found. Check that the USB stick is plugged in.', library: 'Library', import: 'Import course packs', navImport: 'Import packs', results: 'Results', settings: 'Settings', trusted: 'Trusted publishers' },
-  ar: { picker: 'من يتعلّم اليوم؟', signin: 'دخول الميسّر', wrongPin: 'كلمة المرور أو الرقم السري غير صحيح. تحقّق منه ثم حاول مرة أخرى.', signOut: 'خروج', notFound: 'لم يُعثَر على الملف أو المجلد. تأكّد من أن قرص USB موصول.', library: 'المكتبة', import: 'استيراد حزم الدروس', navImport: 'استيراد الحزم', results: 'النتائج', settings: 'الإعدادات', trusted: 'الناشرون الموثوقون' },
+  en: { picker: 'Who is learning today?', signin: 'Facilitator sign-in', wrongPin: 'That password or PIN is not right. Check it and try again.', signOut: 'Sign out', notFound: 'The file or folder was not found. Check that the USB stick is plugged in.', library: 'Library', import: 'Import course packs', navImport: 'Import packs', results: 'Results', settings: 'Settings', trusted: 'Trusted publishers', unreachable: 'The campus server could not be reached. Check the address and the network, then try again.', badAddress: 'That is not a server address. Write it like http://10.0.0.5:7878.', dbOk: 'The database is healthy.', badCode: 'The server did not accept this enrolment code. It may be mistyped, used or expired: ask for a new one.', syncedNow: 'The last sync worked.', nothingWaiting: 'Nothing', now: 'now' },
+  ar: { picker: 'من يتعلّم اليوم؟', signin: 'دخول الميسّر', wrongPin: 'كلمة المرور أو الرقم السري غير صحيح. تحقّق منه ثم حاول مرة أخرى.', signOut: 'خروج', notFound: 'لم يُعثَر على الملف أو المجلد. تأكّد من أن قرص USB موصول.', library: 'المكتبة', import: 'استيراد حزم الدروس', navImport: 'استيراد الحزم', results: 'النتائج', settings: 'الإعدادات', trusted: 'الناشرون الموثوقون', unreachable: 'تعذّر الوصول إلى خادم المركز. تحقّق من العنوان ومن الشبكة، ثم حاول مرة أخرى.', badAddress: 'هذا ليس عنوان خادم. اكتبه هكذا: http://10.0.0.5:7878', dbOk: 'قاعدة البيانات سليمة.', badCode: 'لم يقبل الخادم رمز التسجيل هذا. ربما كُتب خطأً أو استُعمل أو انتهت صلاحيته: اطلب رمزًا جديدًا.', syncedNow: 'نجحت آخر مزامنة.', nothingWaiting: 'لا شيء', now: 'الآن' },
 };
 
 /** The facilitator each journey creates with the CLI, and how the PIN is typed
@@ -178,6 +178,52 @@ async function startServer(tag, facilitator, { install = false } = {}) {
       }
       log.end();
       rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A real campus server (`qalam server run`) with one organisation and
+ *  centre; `code()` makes a fresh single-use enrolment code. */
+async function startCampus(tag) {
+  const data = mkdtempSync(join(tmpdir(), `qalam-e2e-campus-${tag}-`));
+  const log = createWriteStream(join(RESULTS, `campus-${tag}.log`));
+  const run = (args) => {
+    const out = spawnSync(QALAM_BIN, ['server', '--data', data, ...args], { encoding: 'utf8' });
+    log.write(`$ qalam server ${args.join(' ')}\n${out.stdout}${out.stderr}\n`);
+    assert.equal(out.status, 0, `qalam server ${args[0]} failed: ${out.stderr || out.stdout}`);
+    return out.stdout.trim().split('\n').pop().trim();
+  };
+  const org = run(['org', 'add', 'Relief Learning']);
+  const centre = run(['centre', 'add', '--org', org, 'North Centre']);
+  const port = await freePort();
+  const child = spawn(QALAM_BIN, ['server', '--data', data, 'run', '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  let exited = null;
+  child.on('exit', (code, signal) => (exited = { code, signal }));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (exited) throw new Error(`the campus server exited early (${JSON.stringify(exited)}); see test-results/campus-${tag}.log`);
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error(`the campus server did not answer on ${base} within 30 s`);
+    await sleep(200);
+  }
+  return {
+    base,
+    code: () => run(['enrol-code', '--centre', centre]),
+    async stop() {
+      if (!exited) {
+        child.kill('SIGTERM');
+        for (let i = 0; i < 50 && !exited; i++) await sleep(100);
+        if (!exited) child.kill('SIGKILL');
+      }
+      log.end();
+      rmSync(data, { recursive: true, force: true });
     },
   };
 }
@@ -477,6 +523,96 @@ async function journey(lang) {
       await page.waitForFunction(() => document.querySelector('table.keys')?.textContent?.includes('Qalam sample publisher'));
     }
     await shot(page, `${lang}-10-settings`);
+
+    // Sync: this device is not enrolled, so the section offers the
+    // enrolment form. A code for a server that is not there is refused
+    // with a clear message in this language, and nothing changes.
+    const syncPanel = page.locator('.sync-panel');
+    await syncPanel.locator('#sync-server').waitFor();
+    assert.equal(await syncPanel.locator('#sync-code').count(), 1);
+    assert.equal(await syncPanel.locator('.sync-now').count(), 0, 'no "Sync now" before enrolment');
+    assert.equal((await api(server.base, 'sync_status', {}, token)).enrolled, false);
+    const enrolAlert = syncPanel.locator('.enrol-form [role=alert]');
+    if (lang === 'en') {
+      await syncPanel.locator('#sync-server').fill('ftp://campus');
+      await syncPanel.locator('#sync-code').fill('BAD-CODE');
+      await syncPanel.locator('.enrol-form button[type=submit]').click();
+      await enrolAlert.waitFor();
+      assert.equal(clean(await enrolAlert.locator('.notice-title').innerText()), T.badAddress);
+    }
+    // Port 1 on this machine: nothing listens there.
+    await syncPanel.locator('#sync-server').fill('http://127.0.0.1:1');
+    await syncPanel.locator('#sync-code').fill(lang === 'ar' ? 'رمز-خاطئ' : 'BAD-CODE');
+    await syncPanel.locator('#sync-code').press('Enter');
+    await page.waitForFunction(
+      (t) => document.querySelector('.enrol-form [role=alert] .notice-title')?.textContent?.includes(t),
+      T.unreachable,
+    );
+    assert.equal(clean(await enrolAlert.locator('.notice-title').innerText()), T.unreachable);
+    assert.match(clean(await enrolAlert.locator('.error-detail').innerText()), /127\.0\.0\.1:1/);
+    assert.equal(await syncPanel.locator('#sync-server').inputValue(), 'http://127.0.0.1:1', 'what was typed stays');
+    assert.equal((await api(server.base, 'sync_status', {}, token)).enrolled, false);
+    // Those refusals were asked for: drop their 4xx/5xx from the problems list.
+    const enrolNoise = (p) => /api\/enrol_device/.test(p) || /Failed to load resource: .* (400|502)/.test(p);
+    browser.problems.splice(0, browser.problems.length, ...browser.problems.filter((p) => !enrolNoise(p)));
+    await assertNamedControls(page, 'settings: sync');
+
+    // Database: the start-up check found nothing wrong; no repair offered.
+    const dbPanel = page.locator('.database-panel');
+    await dbPanel.locator('.db-state[data-state=ok]').waitFor({ timeout: 30_000 });
+    assert.equal(clean(await dbPanel.locator('.db-state').innerText()), T.dbOk);
+    assert.equal(await dbPanel.locator('button.repair').count(), 0);
+    await syncPanel.scrollIntoViewIfNeeded();
+    await shot(page, `${lang}-10b-sync-database`);
+
+    if (!MOCK) {
+      // A real campus server: a mistyped code is refused in this language;
+      // the right one enrols the device, the first sync starts at once, and
+      // "Sync now" syncs again while the screen follows its progress.
+      const campus = await startCampus(lang);
+      try {
+        await syncPanel.locator('#sync-server').fill(campus.base);
+        await syncPanel.locator('#sync-code').fill('WRONG-CODE');
+        await syncPanel.locator('#sync-code').press('Enter');
+        await page.waitForFunction(
+          (t) => document.querySelector('.enrol-form [role=alert] .notice-title')?.textContent?.includes(t),
+          T.badCode,
+        );
+        await syncPanel.locator('#sync-code').fill(campus.code());
+        await syncPanel.locator('.enrol-form button[type=submit]').click();
+        await syncPanel.locator('.sync-now').waitFor({ timeout: 30_000 });
+        assert.ok(clean(await syncPanel.locator('.notice-success').first().innerText()).includes(campus.base));
+        // The first sync ends by itself: nothing waits any more.
+        await syncPanel.locator('.sync-state .notice-success').waitFor({ timeout: 30_000 });
+        assert.equal(clean(await syncPanel.locator('.sync-state').innerText()), T.syncedNow);
+        assert.equal(clean(await syncPanel.locator('.sync-waiting').innerText()), T.nothingWaiting);
+        assert.equal(clean(await syncPanel.locator('.sync-last').innerText()), T.now);
+        const before = await api(server.base, 'sync_status', {}, token);
+        assert.equal(before.enrolled, true);
+        assert.equal(before.events_waiting, 0);
+        await syncPanel.locator('.sync-now').click();
+        await page.waitForFunction(
+          async ({ base, token, attempts }) => {
+            const res = await fetch(`${base}/api/sync_status`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: '{}' });
+            const s = await res.json();
+            return !s.syncing && s.attempts > attempts;
+          },
+          { base: server.base, token, attempts: before.attempts },
+          { timeout: 30_000, polling: 250 },
+        );
+        await page.waitForFunction(() => !document.querySelector('.sync-panel progress') && document.querySelector('.sync-now')?.getAttribute('aria-disabled') === 'false', null, { timeout: 10_000 });
+        const after = await api(server.base, 'sync_status', {}, token);
+        assert.equal(after.last_error, null, JSON.stringify(after));
+        assert.ok(after.bytes_sent > 0 && after.bytes_received > 0, JSON.stringify(after));
+        await assertNamedControls(page, 'settings: sync enrolled');
+        const enrolNoise2 = (p) => /api\/enrol_device/.test(p) || /Failed to load resource: .* 422/.test(p);
+        browser.problems.splice(0, browser.problems.length, ...browser.problems.filter((p) => !enrolNoise2(p)));
+        await syncPanel.scrollIntoViewIfNeeded();
+        await shot(page, `${lang}-10c-sync-enrolled`);
+      } finally {
+        await campus.stop();
+      }
+    }
 
     // Signing out goes back to the start screen: the picker.
     await page.locator('header .who button').click();

@@ -111,11 +111,48 @@ const PROFILES = [
   { id: 'l-1', name: 'Omar', avatar: 'colour-orange', has_pin: true, pin: '1234', role: 'learner', language: 'en' },
   { id: 'l-2', name: 'ليلى', avatar: 'colour-green', has_pin: true, pin: '3193', pictures: true, role: 'learner', language: 'ar' },
 ];
-const PUBLIC = new Set(['app_info', 'list_packs', 'get_pack', 'profiles_for_picker', 'sign_in']);
+const PUBLIC = new Set(['app_info', 'list_packs', 'get_pack', 'profiles_for_picker', 'sign_in', 'database_health']);
 const FACILITATOR_ONLY = new Set([
   'usb_scan', 'import_start', 'import_status', 'pack_remove', 'trust_list', 'trust_add',
   'learner_list', 'learner_add', 'learner_rename', 'learner_archive', 'learner_reset_pin', 'centre_progress',
+  'doctor_repair', 'sync_status', 'sync_now', 'enrol_device',
 ]);
+
+// Sync: never enrolled until `enrol_device` names a server this mock
+// pretends to reach (any address on port 7878) with the code `GOOD-CODE`.
+const sync = { enrolled: null, attempts: 0, syncingUntil: 0, lastSyncAt: null, waiting: 3 };
+function syncStatus() {
+  const now = Date.now();
+  if (sync.syncingUntil && now >= sync.syncingUntil) {
+    sync.syncingUntil = 0;
+    sync.attempts += 1;
+    sync.lastSyncAt = new Date().toISOString();
+    sync.waiting = 0;
+  }
+  const done = sync.lastSyncAt !== null;
+  return {
+    enrolled: sync.enrolled !== null,
+    server: sync.enrolled,
+    org: sync.enrolled ? 'a'.repeat(32) : null,
+    centre: sync.enrolled ? 'b'.repeat(32) : null,
+    last_attempt_at: sync.lastSyncAt,
+    last_sync_at: sync.lastSyncAt,
+    last_error: null,
+    last_error_code: null,
+    events_waiting: sync.waiting,
+    bytes_sent: done ? 2_345 : null,
+    bytes_received: done ? 1_210 : null,
+    pushed: done ? 3 : null,
+    pulled: done ? 0 : null,
+    total_bytes_sent: done ? 2_345 : 0,
+    total_bytes_received: done ? 1_210 : 0,
+    skew_ms: done ? -420 : null,
+    syncing: sync.syncingUntil > 0,
+    worker_running: sync.enrolled !== null,
+    attempts: sync.attempts,
+    next_attempt_in_s: sync.enrolled && !sync.syncingUntil ? 60 : null,
+  };
+}
 
 // One made-up quiz, for the counting lesson.
 const QUIZ = {
@@ -270,6 +307,31 @@ const commands = {
     for (const [t, who] of sessions) if (who.id === p.id) sessions.delete(t);
     return summaryOf(p);
   },
+  database_health: () => ({ state: 'ok', problems: [], took_ms: 12, backups: 1 }),
+  doctor_repair: () => ({
+    repair: {
+      steps: ['kept the damaged files in data/damaged/1', 'nothing to repair'],
+      damaged_copy: 'data/damaged/1', backup: null, events_kept: 0, events_salvaged: 0, events_dropped: 0,
+      unreadable_stretches: 0, previous_device: 'd'.repeat(32), device: 'd'.repeat(32), new_device_id: false,
+    },
+    doctor: { problems: [], notes: [] },
+  }),
+  sync_status: () => syncStatus(),
+  sync_now: () => {
+    if (!sync.enrolled) fail('not_enrolled', 'this device is not enrolled with a campus server');
+    sync.syncingUntil = Date.now() + 1500;
+    return syncStatus();
+  },
+  enrol_device: ({ server, code }) => {
+    if (sync.enrolled) fail('already_enrolled', `this device is already enrolled with ${sync.enrolled}`);
+    if (!server?.trim() || !code?.trim()) fail('bad_request', 'enter the server address and the code');
+    if (!/^https?:\/\//.test(server.trim())) fail('bad_address', `"${server}" is not an http:// or https:// address`);
+    if (!/:7878\/?$/.test(server.trim())) fail('server_unreachable', `could not reach the server at ${server.trim()}: connection refused`);
+    if (code.trim() !== 'GOOD-CODE') fail('enrol_code_refused', 'the server refused (enrol_code): unknown enrolment code');
+    sync.enrolled = server.trim().replace(/\/$/, '');
+    sync.syncingUntil = Date.now() + 1500;
+    return syncStatus();
+  },
   centre_progress: () => ({
     learners: PROFILES.map((p) => ({
       id: p.id,
@@ -418,7 +480,11 @@ createServer(async (req, res) => {
     res.writeHead(200, { 'Content-Type': MIME[extname(path)] ?? 'application/octet-stream' }).end(await readFile(path));
   } catch (err) {
     if (err.api) {
-      const status = { not_found: 404, unauthenticated: 401, wrong_pin: 401, forbidden: 403, slow_down: 429, not_yet: 422, conflict: 409 }[err.api.code] ?? 400;
+      const status = {
+        not_found: 404, unauthenticated: 401, wrong_pin: 401, forbidden: 403, slow_down: 429, not_yet: 422, conflict: 409,
+        not_enrolled: 409, already_enrolled: 409, enrol_code_refused: 422, server_refused: 422, server_version: 422,
+        server_unreachable: 502, sync_failed: 502,
+      }[err.api.code] ?? 400;
       const headers = { 'Content-Type': 'application/json' };
       if (err.api.retry_after_s) headers['Retry-After'] = String(err.api.retry_after_s);
       res.writeHead(status, headers).end(JSON.stringify(err.api));

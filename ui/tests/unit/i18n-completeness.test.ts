@@ -102,7 +102,10 @@ describe('locales', () => {
       'error-*': [
         'bad_request', 'not_found', 'pack_refused', 'untrusted', 'disk_full', 'io', 'internal',
         'unauthenticated', 'forbidden', 'wrong_pin', 'slow_down', 'not_yet', 'conflict', 'interrupted', 'unavailable',
+        'not_enrolled', 'already_enrolled', 'bad_address', 'server_unreachable', 'enrol_code_refused', 'server_refused',
+        'server_version', 'sync_failed',
       ],
+      'sync-error-*': ['server_unreachable', 'server_refused', 'server_version', 'sync_failed', 'not_enrolled', 'internal'],
       'lesson-kind-*': ['html', 'markdown', 'pdf', 'video', 'audio'],
       'outcome-*': ['installed', 'updated', 'unchanged', 'refused', 'interrupted'],
       'import-reason-*': ['not_found', 'invalid_pack', 'untrusted', 'version_conflict', 'disk_full', 'interrupted', 'device_error'],

@@ -70,6 +70,19 @@ describe('HTTP transport', () => {
     }
   });
 
+  it('keeps the sync and enrolment error codes', async () => {
+    for (const code of ['not_enrolled', 'already_enrolled', 'bad_address', 'enrol_code_refused', 'server_refused', 'server_version']) {
+      useHttp(json({ code, message: `m-${code}` }, 422));
+      await expect(api.enrolDevice('x', 'y')).rejects.toMatchObject({ code, message: `m-${code}` });
+    }
+    // A 502 with the device's own error body is the campus server's
+    // failure, not a device that cannot be reached.
+    for (const code of ['server_unreachable', 'sync_failed']) {
+      useHttp(json({ code, message: 'could not reach the server' }, 502));
+      await expect(api.enrolDevice('x', 'y')).rejects.toMatchObject({ code });
+    }
+  });
+
   it('maps an unknown code to internal without losing it', async () => {
     useHttp(json({ code: 'teapot', message: 'short and stout' }, 418));
     await expect(call('app_info')).rejects.toMatchObject({ code: 'internal', message: 'teapot: short and stout' });
@@ -121,6 +134,11 @@ describe('typed wrappers send exactly the arguments of docs/API.md', () => {
     ['trust_list', () => api.trustList(), {}],
     ['trust_add', () => api.trustAdd('qalam-public-key ed25519 AAAA', 'Qalam Team'), { public_key: 'qalam-public-key ed25519 AAAA', name: 'Qalam Team' }],
     ['trust_add', () => api.trustAdd('qalam-public-key ed25519 AAAA', '  '), { public_key: 'qalam-public-key ed25519 AAAA' }],
+    ['database_health', () => api.databaseHealth(), {}],
+    ['doctor_repair', () => api.doctorRepair(), {}],
+    ['sync_status', () => api.syncStatus(), {}],
+    ['sync_now', () => api.syncNow(), {}],
+    ['enrol_device', () => api.enrolDevice(' http://10.0.0.5:7878 ', ' K7Q-2MX '), { server: 'http://10.0.0.5:7878', code: 'K7Q-2MX' }],
   ];
 
   for (const [name, run, args] of cases) {

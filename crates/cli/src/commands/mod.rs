@@ -1,5 +1,6 @@
 //! One module per group of subcommands.
 
+mod bundle;
 mod learners;
 pub mod pack;
 mod serve;
@@ -38,6 +39,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Server(command) => server::run(command, args.data.as_deref()),
         Command::Enrol(enrol_args) => sync::enrol(enrol_args, &data),
         Command::Sync(sync_args) => sync::sync(sync_args, &data),
+        Command::Bundle(command) => bundle::run(command, &data, args.data.as_deref()),
         Command::Doctor { repair } => learners::doctor(repair, &data),
         Command::Simulate {
             learners,

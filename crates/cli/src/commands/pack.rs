@@ -51,7 +51,27 @@ fn fetch(
         server,
         allow_untrusted,
     };
-    let report = download::fetch(&device, &options).context("could not fetch the pack catalogue")?;
+    // indicatif hides the bar when stderr is not a terminal.
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let mut current = String::new();
+    let mut on_bytes = |entry: &download::CatalogueEntry, done: u64| {
+        if current != entry.sha256 {
+            current.clone_from(&entry.sha256);
+            bar.set_length(entry.size);
+            bar.set_message(format!("{} {}", entry.id, entry.version));
+        }
+        bar.set_position(done);
+    };
+    let report = download::fetch_with_progress(&device, &options, &mut on_bytes);
+    bar.finish_and_clear();
+    let report = report.context("could not fetch the pack catalogue")?;
     if json {
         print_json(&report)?;
     } else {

@@ -78,7 +78,7 @@ pub fn run(command: ServerCommand, data: Option<&Path>) -> anyhow::Result<ExitCo
             ServerCommand::Pack(command) => pack(command, data).await?,
             ServerCommand::Run { listen, store, tls } => {
                 let store = open(data, &store).await?;
-                serve(store, listen, &tls).await?;
+                serve(store, listen, &tls, data).await?;
             }
         }
         anyhow::Ok(())
@@ -103,14 +103,26 @@ async fn open(data: Option<&Path>, args: &ServerStoreArgs) -> anyhow::Result<Arc
         })
 }
 
-async fn serve(store: Arc<dyn Store>, listen: SocketAddr, tls: &TlsArgs) -> anyhow::Result<()> {
+async fn serve(
+    store: Arc<dyn Store>,
+    listen: SocketAddr,
+    tls: &TlsArgs,
+    data: Option<&Path>,
+) -> anyhow::Result<()> {
+    // The pack catalogue lives in DIR/packs: with only `--database` there
+    // is nowhere to keep packs, so only the sync API is served.
+    if data.is_none() {
+        eprintln!(
+            "notice: no --data DIR, so no pack catalogue is served; give --data to offer packs"
+        );
+    }
+    let app = qalam_server::catalogue::app(store, data.map(qalam_server::catalogue::packs_dir));
     if let (Some(cert), Some(key)) = (&tls.tls_cert, &tls.tls_key) {
         let config = qalam_server::tls::load(cert, key).await?;
         let listener = std::net::TcpListener::bind(listen)
             .with_context(|| format!("could not listen on {listen}"))?;
         let addr = listener.local_addr()?;
         println!("Qalam campus server listening on https://{addr}/");
-        let app = qalam_server::http::router(store);
         qalam_server::tls::serve(listener, app, config).await?;
         return Ok(());
     }
@@ -122,7 +134,7 @@ async fn serve(store: Arc<dyn Store>, listen: SocketAddr, tls: &TlsArgs) -> anyh
         eprintln!("{}", qalam_server::http::plain_http_warning(addr));
     }
     println!("Qalam campus server listening on http://{addr}/");
-    qalam_server::http::serve(listener, store).await?;
+    qalam_server::http::serve_router(listener, app, qalam_server::http::HEADER_TIMEOUT).await?;
     Ok(())
 }
 
@@ -155,7 +167,11 @@ async fn pack(command: ServerPackCommand, data: Option<&Path>) -> anyhow::Result
                     "{} {} {} organisation {org}'s catalogue ({} bytes, sha256 {}, signed by {key})",
                     entry.id,
                     entry.version,
-                    if added.new { "added to" } else { "is already in" },
+                    if added.new {
+                        "added to"
+                    } else {
+                        "is already in"
+                    },
                     entry.size,
                     entry.sha256
                 ),
@@ -168,7 +184,11 @@ async fn pack(command: ServerPackCommand, data: Option<&Path>) -> anyhow::Result
                         "{} {} {} organisation {org}'s catalogue ({} bytes, sha256 {}, unsigned)",
                         entry.id,
                         entry.version,
-                        if added.new { "added to" } else { "is already in" },
+                        if added.new {
+                            "added to"
+                        } else {
+                            "is already in"
+                        },
                         entry.size,
                         entry.sha256
                     );

@@ -146,7 +146,7 @@ pub fn dispatch(
     token: Option<&str>,
     transport_hint: &str,
 ) -> Result<Value, ApiError> {
-    use super::{facilitate as f, session as s, study as st};
+    use super::{facilitate as f, session as s, study as st, syncing as sy};
     let t = token;
     match command {
         "app_info" => reply(Ok::<_, ApiError>(super::app_info(device, transport_hint))),
@@ -265,6 +265,12 @@ pub fn dispatch(
         "centre_progress" => reply(f::centre_progress(device, t)),
         "database_health" => reply(Ok::<_, ApiError>(super::database_health(device))),
         "doctor_repair" => reply(f::doctor_repair(device, t)),
+        "sync_status" => reply(sy::sync_status(device, t)),
+        "sync_now" => reply(sy::sync_now(device, t)),
+        "enrol_device" => {
+            let a: sy::EnrolArgs = parse(args)?;
+            reply(sy::enrol_device(device, t, &a))
+        }
         other => Err(ApiError::new(
             "not_found",
             format!("unknown command `{other}`; the UI and the device may be different versions"),
@@ -316,7 +322,7 @@ mod tests {
             "lang": "en", "id": "x", "learner_id": "x", "paths": ["x"], "job": 1,
             "public_key": "x", "name": "x", "pack_id": "x", "lesson_id": "x",
             "quiz_id": "x", "question_id": "x", "attempt": 1, "answer": "x",
-            "position": 0, "active_seconds": 0,
+            "position": 0, "active_seconds": 0, "server": "x", "code": "x",
         });
         for command in COMMANDS {
             let result = dispatch(&device, command, args.clone(), None, "test");

@@ -5,9 +5,9 @@
 //! Roles and per-learner isolation are enforced here, not in the UI: the
 //! UI's transports (HTTP dispatch, Tauri) call only the public functions of
 //! this module (`app_info`, `list_packs`, `get_pack`),
-//! [`session`] (picker, sign-in), [`study`] (bound to the session's learner)
-//! and [`facilitate`] (facilitators only), each of which takes the session
-//! token and checks it first. The unchecked functions here and in
+//! [`session`] (picker, sign-in), [`study`] (bound to the session's learner),
+//! [`facilitate`] and [`syncing`] (facilitators only), each of which takes
+//! the session token and checks it first. The unchecked functions here and in
 //! [`learners`] are for the local `qalam` CLI, whose user already holds the
 //! data folder.
 
@@ -18,6 +18,7 @@ pub mod learners;
 pub mod session;
 pub mod simulate;
 pub mod study;
+pub mod syncing;
 pub mod types;
 
 use std::path::{Path, PathBuf};

@@ -132,7 +132,10 @@ pub enum Step {
     Fetch(CatalogueEntry),
     /// The highest offered version is installed already, or older than
     /// what is installed.
-    UpToDate { offered: CatalogueEntry, installed: String },
+    UpToDate {
+        offered: CatalogueEntry,
+        installed: String,
+    },
     /// The entry cannot be used (a name unsafe in a URL, a malformed hash).
     Malformed(CatalogueEntry, String),
 }
@@ -161,7 +164,10 @@ fn is_version(version: &str) -> bool {
 }
 
 fn is_sha256(hex: &str) -> bool {
-    hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    hex.len() == 64
+        && hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Decides, per pack id, whether to fetch the highest version offered.
@@ -213,6 +219,16 @@ fn downloads_dir(device: &Device) -> PathBuf {
 /// installed version. Fails only when the catalogue could not be had; each
 /// pack's own result is in the report.
 pub fn fetch(device: &Device, options: &FetchOptions) -> Result<FetchReport, SyncError> {
+    fetch_with_progress(device, options, &mut |_, _| {})
+}
+
+/// [`fetch`], telling `progress(entry, bytes_on_disk)` as each download
+/// moves (from the bytes already on disk when it resumes).
+pub fn fetch_with_progress(
+    device: &Device,
+    options: &FetchOptions,
+    progress: &mut dyn FnMut(&CatalogueEntry, u64),
+) -> Result<FetchReport, SyncError> {
     let enrolment = state::enrolment(&device.conn())?.ok_or(SyncError::NotEnrolled)?;
     let base = normalise_url(options.server.as_deref().unwrap_or(&enrolment.url))?;
     let http = Http::new(&base, enrolment.credential)?;
@@ -222,9 +238,9 @@ pub fn fetch(device: &Device, options: &FetchOptions) -> Result<FetchReport, Syn
     let lock_path = dir.join(LOCK_FILE);
     let lock = File::create(&lock_path).map_err(|e| CoreError::io("create", &lock_path, e))?;
     if lock.try_lock().is_err() {
-        return Err(SyncError::BadServer(
+        return Err(SyncError::Core(CoreError::Conflict(
             "another pack fetch is running on this device; wait for it to finish".into(),
-        ));
+        )));
     }
 
     let catalogue = http.catalogue()?;
@@ -271,7 +287,9 @@ pub fn fetch(device: &Device, options: &FetchOptions) -> Result<FetchReport, Syn
                 downloaded_bytes: 0,
                 resumed_from: 0,
             },
-            Step::Fetch(entry) => fetch_one(device, &http, &entry, options.allow_untrusted),
+            Step::Fetch(entry) => {
+                fetch_one(device, &http, &entry, options.allow_untrusted, progress)
+            }
         };
         report.downloaded_bytes += result.downloaded_bytes;
         report.packs.push(result);
@@ -328,10 +346,17 @@ fn refused(entry: &CatalogueEntry, reason: Reason, message: String, t: Transfer)
     }
 }
 
-fn fetch_one(device: &Device, http: &Http, entry: &CatalogueEntry, allow_untrusted: bool) -> PackFetch {
+fn fetch_one(
+    device: &Device,
+    http: &Http,
+    entry: &CatalogueEntry,
+    allow_untrusted: bool,
+    progress: &mut dyn FnMut(&CatalogueEntry, u64),
+) -> PackFetch {
     let part = part_path(device, &entry.sha256);
     let mut transfer = Transfer::default();
-    if let Err(fail) = download(http, entry, &part, &mut transfer) {
+    let mut on_disk = |bytes: u64| progress(entry, bytes);
+    if let Err(fail) = download(http, entry, &part, &mut transfer, &mut on_disk) {
         if fail.discard {
             let _ = fs::remove_file(&part);
         }
@@ -339,9 +364,14 @@ fn fetch_one(device: &Device, http: &Http, entry: &CatalogueEntry, allow_untrust
     }
     // The same path as a USB import: every check, the trust rules, the
     // crash-safe install.
-    let result = import::import_all(device, &[part.clone()], allow_untrusted, &mut Silent)
-        .into_iter()
-        .next();
+    let result = import::import_all(
+        device,
+        std::slice::from_ref(&part),
+        allow_untrusted,
+        &mut Silent,
+    )
+    .into_iter()
+    .next();
     let Some(result) = result else {
         return refused(
             entry,
@@ -426,6 +456,7 @@ fn download(
     entry: &CatalogueEntry,
     part: &Path,
     transfer: &mut Transfer,
+    progress: &mut dyn FnMut(u64),
 ) -> Result<(), Failure> {
     let mut file = OpenOptions::new()
         .read(true)
@@ -440,7 +471,8 @@ fn download(
         .len();
     if have > entry.size {
         have = 0;
-        file.set_len(0).map_err(|e| Failure::local("empty", part, e))?;
+        file.set_len(0)
+            .map_err(|e| Failure::local("empty", part, e))?;
     }
     transfer.resumed_from = have;
     // At most twice: a range the server cannot serve (the file changed
@@ -475,11 +507,13 @@ fn download(
         };
         if start == 0 {
             transfer.resumed_from = 0;
-            file.set_len(0).map_err(|e| Failure::local("empty", part, e))?;
+            file.set_len(0)
+                .map_err(|e| Failure::local("empty", part, e))?;
         }
         file.seek(SeekFrom::Start(start))
             .map_err(|e| Failure::local("seek in", part, e))?;
-        let copied = copy_body(response, &mut file, entry.size - start, transfer);
+        progress(start);
+        let copied = copy_body(response, &mut file, start, entry.size, transfer, progress);
         // What was written is kept for the next attempt, even when the
         // link dropped.
         have = start + copied.as_ref().map_or_else(|(n, _)| *n, |n| *n);
@@ -520,14 +554,18 @@ fn content_range_start(response: &Response, size: u64) -> Option<u64> {
     (total == size && end + 1 == size && start <= end).then_some(start)
 }
 
-/// Copies at most `remaining` bytes of the answer into `file`. Returns the
-/// bytes written, also on failure.
+/// Copies the answer into `file` from byte `start` to the end of a file
+/// of `size` bytes, and no further. Returns the bytes written, also on
+/// failure.
 fn copy_body(
     mut response: Response,
     file: &mut File,
-    remaining: u64,
+    start: u64,
+    size: u64,
     transfer: &mut Transfer,
+    progress: &mut dyn FnMut(u64),
 ) -> Result<u64, (u64, Failure)> {
+    let remaining = size.saturating_sub(start);
     let mut buf = vec![0u8; 64 * 1024];
     let mut written = 0u64;
     loop {
@@ -538,7 +576,9 @@ fn copy_body(
             Err(e) => {
                 return Err((
                     written,
-                    Failure::interrupted(format!("the download was cut after {written} bytes ({e})")),
+                    Failure::interrupted(format!(
+                        "the download was cut after {written} bytes ({e})"
+                    )),
                 ));
             }
         };
@@ -554,10 +594,14 @@ fn copy_body(
             ));
         }
         if let Err(e) = file.write_all(&buf[..n]) {
-            return Err((written, Failure::local("write", Path::new("the download"), e)));
+            return Err((
+                written,
+                Failure::local("write", Path::new("the download"), e),
+            ));
         }
         written += n as u64;
         transfer.downloaded += n as u64;
+        progress(start + written);
     }
     if written < remaining {
         return Err((
@@ -696,7 +740,11 @@ impl Http {
                 .header(IF_RANGE, format!("\"{}\"", entry.sha256));
         }
         request.send().map_err(|e| {
-            Failure::interrupted(format!("could not reach the server at {}: {}", self.base, describe(&e)))
+            Failure::interrupted(format!(
+                "could not reach the server at {}: {}",
+                self.base,
+                describe(&e)
+            ))
         })
     }
 
@@ -769,6 +817,9 @@ mod tests {
         assert_eq!(steps.len(), 4);
         let mut bad_hash = entry("org.d", "1.0.0");
         bad_hash.sha256 = "../../etc".into();
-        assert!(matches!(&plan(&[bad_hash], |_| None)[0], Step::Malformed(..)));
+        assert!(matches!(
+            &plan(&[bad_hash], |_| None)[0],
+            Step::Malformed(..)
+        ));
     }
 }

@@ -67,7 +67,7 @@ impl PgStore {
         self.pool.close();
     }
 
-    async fn client(&self) -> Result<Object> {
+    pub(crate) async fn client(&self) -> Result<Object> {
         self.pool
             .get()
             .await
