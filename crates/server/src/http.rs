@@ -17,8 +17,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use qalam_model::{CentreId, DeviceId, OrgId, decode_run};
-use serde::{Deserialize, Serialize};
+use qalam_model::decode_run;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::error::StoreError;
@@ -44,18 +43,7 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 /// compressed, and halved until it fits in [`MAX_FRAME_BYTES`]).
 pub const MAX_PULL_EVENT_BYTES: usize = 2 * 1024 * 1024;
 
-#[derive(Debug, Serialize, Deserialize)]
-pub struct EnrolRequest {
-    pub code: String,
-    pub device_id: DeviceId,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct EnrolResponse {
-    pub credential: String,
-    pub org: OrgId,
-    pub centre: CentreId,
-}
+pub use crate::wire::{EnrolRequest, EnrolResponse};
 
 /// The API on `store`.
 pub fn router(store: Arc<dyn Store>) -> Router {

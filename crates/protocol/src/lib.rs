@@ -1,0 +1,420 @@
+//! The sync protocol's messages (docs/SYNC_PROTOCOL.md, "Wire format"),
+//! one definition for both ends: the device's engine (`qalam_core::sync`)
+//! and the campus server (`qalam_server`), which never depend on each
+//! other. Pure: no I/O.
+//!
+//! Status and pull requests are small JSON objects. Event batches travel
+//! as a *frame*: a checksummed zstd-compressed payload, so a body cut short
+//! or changed in transit is refused before anything is decoded, let alone
+//! stored.
+//!
+//! Frame format 1 (wire format: do not modify):
+//!
+//! | offset | size | field |
+//! |---|---|---|
+//! | 0 | 4 | magic `QSYN` |
+//! | 4 | 1 | frame format, `0x01` |
+//! | 5 | 4 | length of the payload once decompressed, u32 big-endian |
+//! | 9 | 32 | sha256 of bytes 41.. (the compressed payload) |
+//! | 41 | n | one zstd frame holding the payload |
+//!
+//! A push frame's payload is one run (`encode_run`). A pull frame's payload
+//! is `next_seq` (varint), `complete` (one byte, 0 or 1), the number of
+//! runs (varint), then each run as a varint length followed by its bytes.
+
+use qalam_model::{DecodeError, DeviceId, Event, VersionVector, decode_run, encode_run};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Protocol versions spoken here, oldest first.
+pub const PROTOCOL_VERSIONS: &[u32] = &[1];
+/// Header naming the protocol version on push and pull requests.
+pub const PROTOCOL_HEADER: &str = "qalam-protocol";
+/// Content type of a frame.
+pub const FRAME_CONTENT_TYPE: &str = "application/vnd.qalam.frame";
+
+/// Largest frame on the wire, header included.
+pub const MAX_FRAME_BYTES: usize = 256 * 1024;
+/// Largest decompressed payload a frame may declare.
+pub const MAX_PAYLOAD_BYTES: usize = 8 * 1024 * 1024;
+
+pub const FRAME_MAGIC: &[u8; 4] = b"QSYN";
+pub const FRAME_FORMAT_V1: u8 = 1;
+pub const FRAME_HEADER_LEN: usize = 4 + 1 + 4 + 32;
+
+/// Why a frame was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FrameError {
+    #[error("the batch is shorter than its header ({0} bytes): it was cut in transit")]
+    Short(usize),
+    #[error("the batch does not start with the frame magic")]
+    Magic,
+    #[error("unknown batch frame format {0}")]
+    Format(u8),
+    #[error("the batch declares {0} bytes once decompressed, over the limit")]
+    TooLarge(u64),
+    #[error("the batch's checksum does not match: it was cut or changed in transit")]
+    Checksum,
+    #[error("the batch does not decompress: {0}")]
+    Zstd(String),
+    #[error("the batch decompresses to {found} bytes, not the {declared} it declares")]
+    Length { declared: usize, found: usize },
+    #[error("the batch's content is malformed: {0}")]
+    Content(#[from] DecodeError),
+    #[error("the batch's runs are not of device {expected} or not in seq order")]
+    Runs { expected: DeviceId },
+}
+
+/// Compresses `payload` into a frame.
+pub fn encode_frame(payload: &[u8]) -> Result<Vec<u8>, FrameError> {
+    let declared = u32::try_from(payload.len())
+        .ok()
+        .filter(|n| (*n as usize) <= MAX_PAYLOAD_BYTES)
+        .ok_or(FrameError::TooLarge(payload.len() as u64))?;
+    let compressed =
+        zstd::bulk::compress(payload, 3).map_err(|e| FrameError::Zstd(e.to_string()))?;
+    let mut out = Vec::with_capacity(FRAME_HEADER_LEN + compressed.len());
+    out.extend_from_slice(FRAME_MAGIC);
+    out.push(FRAME_FORMAT_V1);
+    out.extend_from_slice(&declared.to_be_bytes());
+    out.extend_from_slice(&Sha256::digest(&compressed));
+    out.extend_from_slice(&compressed);
+    Ok(out)
+}
+
+/// Checks a frame and returns its payload. The checksum is verified before
+/// decompression, and decompression is bounded by the declared length.
+pub fn decode_frame(frame: &[u8]) -> Result<Vec<u8>, FrameError> {
+    if frame.len() < FRAME_HEADER_LEN {
+        return Err(FrameError::Short(frame.len()));
+    }
+    let (header, compressed) = frame.split_at(FRAME_HEADER_LEN);
+    if &header[..4] != FRAME_MAGIC {
+        return Err(FrameError::Magic);
+    }
+    if header[4] != FRAME_FORMAT_V1 {
+        return Err(FrameError::Format(header[4]));
+    }
+    let mut len = [0u8; 4];
+    len.copy_from_slice(&header[5..9]);
+    let declared = u32::from_be_bytes(len) as usize;
+    if declared > MAX_PAYLOAD_BYTES {
+        return Err(FrameError::TooLarge(declared as u64));
+    }
+    if Sha256::digest(compressed).as_slice() != &header[9..41] {
+        return Err(FrameError::Checksum);
+    }
+    let payload = zstd::bulk::decompress(compressed, declared)
+        .map_err(|e| FrameError::Zstd(e.to_string()))?;
+    if payload.len() != declared {
+        return Err(FrameError::Length {
+            declared,
+            found: payload.len(),
+        });
+    }
+    Ok(payload)
+}
+
+/// A pulled batch as it travels: where the next pull starts, whether the
+/// writer is exhausted, and the events as runs of consecutive seqs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullPayload {
+    pub next_seq: u64,
+    pub complete: bool,
+    pub events: Vec<Event>,
+}
+
+fn push_varint(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn read_varint(bytes: &[u8], at: &mut usize, what: &'static str) -> Result<u64, DecodeError> {
+    let mut v: u64 = 0;
+    for shift in (0..64).step_by(7) {
+        let byte = *bytes.get(*at).ok_or(DecodeError::Truncated(what))?;
+        *at += 1;
+        let low = u64::from(byte & 0x7f);
+        if shift == 63 && low > 1 {
+            return Err(DecodeError::NonCanonical(what));
+        }
+        v |= low << shift;
+        if byte & 0x80 == 0 {
+            if byte == 0 && shift > 0 {
+                return Err(DecodeError::NonCanonical(what));
+            }
+            return Ok(v);
+        }
+    }
+    Err(DecodeError::NonCanonical(what))
+}
+
+/// Splits events (one writer, ascending seq) into runs of consecutive seqs.
+fn runs_of(events: &[Event]) -> Vec<&[Event]> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for i in 1..=events.len() {
+        let split = i == events.len() || events[i].seq != events[i - 1].seq.saturating_add(1);
+        if split {
+            runs.push(&events[start..i]);
+            start = i;
+        }
+    }
+    runs.retain(|r| !r.is_empty());
+    runs
+}
+
+impl PullPayload {
+    pub fn encode(&self) -> Result<Vec<u8>, qalam_model::RunError> {
+        let runs = runs_of(&self.events);
+        let mut out = Vec::new();
+        push_varint(&mut out, self.next_seq);
+        out.push(u8::from(self.complete));
+        push_varint(&mut out, runs.len() as u64);
+        for run in runs {
+            let bytes = encode_run(run)?;
+            push_varint(&mut out, bytes.len() as u64);
+            out.extend_from_slice(&bytes);
+        }
+        Ok(out)
+    }
+
+    /// Reads a pull payload of `writer`'s events, which must be in
+    /// ascending seq order and below `next_seq`.
+    pub fn decode(bytes: &[u8], writer: DeviceId) -> Result<PullPayload, FrameError> {
+        let mut at = 0;
+        let next_seq = read_varint(bytes, &mut at, "next_seq")?;
+        let complete = match bytes.get(at) {
+            Some(0) => false,
+            Some(1) => true,
+            Some(b) => {
+                return Err(DecodeError::OutOfRange {
+                    what: "complete",
+                    value: u64::from(*b),
+                }
+                .into());
+            }
+            None => return Err(DecodeError::Truncated("complete").into()),
+        };
+        at += 1;
+        let count = read_varint(bytes, &mut at, "run count")?;
+        let mut events: Vec<Event> = Vec::new();
+        for _ in 0..count {
+            let len = read_varint(bytes, &mut at, "run length")?;
+            let end = usize::try_from(len)
+                .ok()
+                .and_then(|l| at.checked_add(l))
+                .filter(|end| *end <= bytes.len())
+                .ok_or(DecodeError::Truncated("run"))?;
+            let run = decode_run(&bytes[at..end])?;
+            at = end;
+            for e in run {
+                let ordered = events.last().is_none_or(|p| p.seq < e.seq);
+                if e.device != writer || !ordered || e.seq >= next_seq {
+                    return Err(FrameError::Runs { expected: writer });
+                }
+                events.push(e);
+            }
+        }
+        if at != bytes.len() {
+            return Err(DecodeError::Invalid {
+                what: "pull batch",
+                why: "bytes after the last run".into(),
+            }
+            .into());
+        }
+        Ok(PullPayload {
+            next_seq,
+            complete,
+            events,
+        })
+    }
+}
+
+/// `POST /v1/enrol` request.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnrolRequest {
+    pub code: String,
+    pub device_id: DeviceId,
+}
+
+/// `POST /v1/enrol` answer: the credential is shown this once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnrolResponse {
+    pub credential: String,
+    pub org: qalam_model::OrgId,
+    pub centre: qalam_model::CentreId,
+}
+
+/// `POST /v1/sync/status` request.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StatusRequest {
+    /// Protocol versions the device speaks.
+    pub versions: Vec<u32>,
+    /// The device's clock, Unix milliseconds.
+    pub clock_ms: i64,
+    /// The device's own head: the highest seq it has written.
+    pub head: u64,
+    /// The presence epoch of the last status the device applied.
+    #[serde(default)]
+    pub presence_epoch: u64,
+}
+
+/// A writer whose pull cursor the device must lower to below `from_seq`:
+/// a learner with events in that writer's chain became entitled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rewind {
+    pub device: DeviceId,
+    pub from_seq: u64,
+}
+
+/// `POST /v1/sync/status` answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StatusResponse {
+    /// The protocol version chosen for this attempt.
+    pub version: u32,
+    pub server_clock_ms: i64,
+    /// The device's clock minus the server's, as recorded.
+    pub skew_ms: i64,
+    pub device: DeviceId,
+    pub org: qalam_model::OrgId,
+    pub centre: qalam_model::CentreId,
+    /// Every seq of the device's own chain up to this is durably stored.
+    pub acked_to: u64,
+    /// Per writer, the greatest seq of an event this device may pull.
+    pub vector: VersionVector,
+    /// The centre's presence epoch now.
+    pub presence_epoch: u64,
+    /// Cursors to lower because learners became entitled since the
+    /// device's epoch.
+    pub rewind: Vec<Rewind>,
+}
+
+/// `POST /v1/sync/push` answer, sent after the commit.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub acked_to: u64,
+    pub inserted: usize,
+    pub duplicates: usize,
+}
+
+/// `POST /v1/sync/pull` request.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct PullRequest {
+    pub device: DeviceId,
+    pub from_seq: u64,
+    /// Budget for the events' canonical bytes; the server caps it.
+    pub max_bytes: usize,
+}
+
+/// Error answer: a stable code for programs, a one-line message for people.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub error: String,
+    /// With `unsupported_version`: the versions the server speaks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub versions: Option<Vec<u32>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_round_trip_and_refuse_any_change() {
+        let payload = b"hello hello hello hello".repeat(10);
+        let frame = encode_frame(&payload).unwrap_or_default();
+        assert_eq!(decode_frame(&frame), Ok(payload.clone()));
+        for cut in [0, 10, FRAME_HEADER_LEN, frame.len() - 1] {
+            assert!(decode_frame(&frame[..cut]).is_err(), "cut at {cut}");
+        }
+        for i in 0..frame.len() {
+            let mut bad = frame.clone();
+            bad[i] ^= 0x01;
+            assert!(decode_frame(&bad).is_err(), "flip at {i}");
+        }
+    }
+
+    #[test]
+    fn frame_header_layout() {
+        let frame = encode_frame(b"qalam").unwrap_or_default();
+        assert_eq!(&frame[..9], b"QSYN\x01\x00\x00\x00\x05");
+        assert_eq!(&frame[9..41], Sha256::digest(&frame[41..]).as_slice());
+        assert_eq!(
+            zstd::bulk::decompress(&frame[41..], 5).unwrap_or_default(),
+            b"qalam"
+        );
+    }
+
+    fn chain(n: u64) -> Vec<Event> {
+        let device = DeviceId::from_bytes([9; 16]);
+        let builder = qalam_model::ChainBuilder::new(
+            device,
+            qalam_model::OrgId::from_bytes([1; 16]),
+            qalam_model::CentreId::from_bytes([2; 16]),
+        );
+        let mut tip = qalam_model::ChainTip::GENESIS;
+        (0..n)
+            .map(|i| {
+                let learner = qalam_model::LearnerId::from_bytes([(i % 3) as u8; 16]);
+                let e = builder
+                    .next_raw(&tip, 1_000 + i, learner, "test_note", 1, vec![i as u8; 3])
+                    .unwrap_or_else(|e| panic!("{e}"));
+                tip = qalam_model::ChainTip::after(&e);
+                e
+            })
+            .collect()
+    }
+
+    fn round_trip(events: &[Event], keep: &[bool]) {
+        let device = DeviceId::from_bytes([9; 16]);
+        let picked: Vec<Event> = events
+            .iter()
+            .zip(keep.iter().cycle())
+            .filter(|(_, k)| **k)
+            .map(|(e, _)| e.clone())
+            .collect();
+        let payload = PullPayload {
+            next_seq: events.len() as u64 + 1,
+            complete: keep.first().copied().unwrap_or(true),
+            events: picked,
+        };
+        let bytes = payload.encode().unwrap_or_default();
+        assert_eq!(PullPayload::decode(&bytes, device), Ok(payload.clone()));
+        for cut in (0..bytes.len()).step_by(bytes.len() / 64 + 1) {
+            assert!(PullPayload::decode(&bytes[..cut], device).is_err());
+        }
+        // Another writer's name, or a next_seq not past the events, is refused.
+        assert!(
+            PullPayload::decode(&bytes, DeviceId::from_bytes([8; 16])).is_err()
+                || payload.events.is_empty()
+        );
+    }
+
+    #[test]
+    fn pull_payloads_with_holes_round_trip() {
+        let events = chain(40);
+        round_trip(&events, &[true]);
+        round_trip(&events, &[false]);
+        round_trip(&events, &[true, false, false]);
+        round_trip(&events, &[false, true, true, true, false]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_subset_of_a_chain_round_trips(
+            n in 1u64..60,
+            keep in proptest::collection::vec(proptest::bool::ANY, 1..16),
+        ) {
+            round_trip(&chain(n), &keep);
+        }
+    }
+}
