@@ -341,6 +341,10 @@ pub struct EnrolArgs {
     /// Enrolment code from `qalam server enrol-code`
     #[arg(long, value_name = "CODE")]
     pub code: String,
+    /// Campus CA certificate (PEM) to pin: HTTPS to the server is then
+    /// trusted only if its certificate chains to this CA
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<std::path::PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]

@@ -47,14 +47,31 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// Qalam's own crates log at the chosen level. Libraries underneath (TLS,
+/// HTTP) stay quiet unless asked with -vv or QALAM_LOG: their failures
+/// reach the user once, as the command's one-line error.
+const OWN_CRATES: &[&str] = &[
+    "qalam",
+    "qalam_core",
+    "qalam_pack",
+    "qalam_model",
+    "qalam_protocol",
+    "qalam_server",
+    "qalam_web",
+];
+
 fn init_logging(verbose: u8) {
-    let default = match verbose {
-        0 => "warn",
-        1 => "info",
-        _ => "debug",
+    let (own, others) = match verbose {
+        0 => ("warn", "off"),
+        1 => ("info", "off"),
+        _ => ("debug", "warn"),
     };
+    let default = std::iter::once(others.to_owned())
+        .chain(OWN_CRATES.iter().map(|c| format!("{c}={own}")))
+        .collect::<Vec<_>>()
+        .join(",");
     let filter = tracing_subscriber::EnvFilter::try_from_env("QALAM_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

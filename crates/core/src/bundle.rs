@@ -975,6 +975,7 @@ mod tests {
                 credential: "secret".into(),
                 org: OrgId::from_bytes([1; 16]),
                 centre: CentreId::from_bytes([2; 16]),
+                ca_pem: None,
             },
         )
         .unwrap_or_else(|e| panic!("{e}"));

@@ -9,8 +9,17 @@ use super::{DataArgs, print_json};
 use crate::cli::{EnrolArgs, SyncArgs};
 
 pub fn enrol(args: EnrolArgs, data: &DataArgs) -> anyhow::Result<ExitCode> {
+    let ca_pem = match &args.ca {
+        Some(path) => Some(std::fs::read_to_string(path).with_context(|| {
+            format!(
+                "could not read the campus CA certificate {}; give the CA's PEM file",
+                path.display()
+            )
+        })?),
+        None => None,
+    };
     let device = data.open(|_| {})?;
-    let enrolment = sync::enrol(&device, &args.server, &args.code)
+    let enrolment = sync::enrol_pinned(&device, &args.server, &args.code, ca_pem)
         .with_context(|| format!("could not enrol with {}", args.server.trim()))?;
     println!(
         "Enrolled device {} with {} (organisation {}, centre {})",

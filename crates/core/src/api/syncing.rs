@@ -411,7 +411,8 @@ fn attempt(device: &Device, options: &BackgroundOptions) -> (Result<SyncReport, 
         .and_then(|e| e.ok_or(SyncError::NotEnrolled))
         .and_then(|enrolment| {
             let url = options.sync.server.as_deref().unwrap_or(&enrolment.url);
-            HttpClient::new(url, None)?.healthz(options.probe_timeout)
+            HttpClient::pinned(url, None, enrolment.ca_pem.as_deref())?
+                .healthz(options.probe_timeout)
         });
     if let Err(err) = probe {
         tracing::info!(%err, "campus server not reachable; sync waits");

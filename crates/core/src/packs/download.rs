@@ -34,7 +34,7 @@ use super::import::{self, ImportProgress, ImportResult, Reason, ResultKind};
 use crate::device::Device;
 use crate::error::CoreError;
 use crate::storage;
-use crate::sync::client::{CONNECT_TIMEOUT, MAX_ANSWER_BYTES, REQUEST_TIMEOUT, normalise_url};
+use crate::sync::client::{MAX_ANSWER_BYTES, normalise_url};
 use crate::sync::wire::ErrorBody;
 use crate::sync::{SyncError, state};
 
@@ -231,7 +231,7 @@ pub fn fetch_with_progress(
 ) -> Result<FetchReport, SyncError> {
     let enrolment = state::enrolment(&device.conn())?.ok_or(SyncError::NotEnrolled)?;
     let base = normalise_url(options.server.as_deref().unwrap_or(&enrolment.url))?;
-    let http = Http::new(&base, enrolment.credential)?;
+    let http = Http::new(&base, enrolment.credential, enrolment.ca_pem.as_deref())?;
 
     let dir = downloads_dir(device);
     fs::create_dir_all(&dir).map_err(|e| CoreError::io("create the folder", &dir, e))?;
@@ -664,13 +664,10 @@ fn describe(err: &reqwest::Error) -> String {
 }
 
 impl Http {
-    fn new(base: &str, credential: String) -> Result<Self, SyncError> {
+    fn new(base: &str, credential: String, ca_pem: Option<&str>) -> Result<Self, SyncError> {
         // The blocking client's timeout bounds the wait for the answer's
         // head and for each read of its body, not the whole download.
-        let client = Client::builder()
-            .timeout(REQUEST_TIMEOUT)
-            .connect_timeout(CONNECT_TIMEOUT)
-            .user_agent(concat!("qalam/", env!("CARGO_PKG_VERSION")))
+        let client = crate::sync::client::builder(base, ca_pem)?
             .build()
             .map_err(|e| SyncError::Network {
                 url: base.to_owned(),

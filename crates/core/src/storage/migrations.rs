@@ -126,6 +126,9 @@ const STEPS: &[&str] = &[
         writer BLOB PRIMARY KEY CHECK (length(writer) = 16),
         seq INTEGER NOT NULL CHECK (seq >= 0)
     ) STRICT, WITHOUT ROWID;",
+    // 4: a campus CA the device pins for its server (`qalam enrol --ca`):
+    // PEM text, or NULL to trust the operating system's roots.
+    "ALTER TABLE sync_server ADD COLUMN ca_pem TEXT;",
 ];
 
 /// Brings the schema to the newest version this build knows, and refuses a

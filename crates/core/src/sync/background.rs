@@ -96,7 +96,7 @@ pub fn run_background(
 fn probe(device: &Device, options: &BackgroundOptions) -> Result<(), SyncError> {
     let enrolment = state::enrolment(&device.conn())?.ok_or(SyncError::NotEnrolled)?;
     let url = options.sync.server.as_deref().unwrap_or(&enrolment.url);
-    HttpClient::new(url, None)?.healthz(options.probe_timeout)
+    HttpClient::pinned(url, None, enrolment.ca_pem.as_deref())?.healthz(options.probe_timeout)
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use reqwest::blocking::{Client, RequestBuilder, Response};
+use reqwest::Certificate;
+use reqwest::blocking::{Client, ClientBuilder, RequestBuilder, Response};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -67,12 +68,42 @@ pub fn normalise_url(url: &str) -> Result<String, SyncError> {
     Ok(url)
 }
 
+/// A client builder for the campus server at `base`. With `ca_pem`, only
+/// that campus CA is trusted for HTTPS (the operating system's roots are
+/// not): a device pins the CA it was given at enrolment.
+pub fn builder(base: &str, ca_pem: Option<&str>) -> Result<ClientBuilder, SyncError> {
+    let builder = Client::builder()
+        .timeout(REQUEST_TIMEOUT)
+        .connect_timeout(CONNECT_TIMEOUT)
+        .user_agent(concat!("qalam/", env!("CARGO_PKG_VERSION")));
+    let Some(pem) = ca_pem else {
+        return Ok(builder);
+    };
+    let certs = Certificate::from_pem_bundle(pem.as_bytes()).map_err(|e| {
+        SyncError::BadServer(format!(
+            "the campus CA certificate for {base} is not valid PEM ({e}); give the CA's .crt/.pem file"
+        ))
+    })?;
+    if certs.is_empty() {
+        return Err(SyncError::BadServer(format!(
+            "the campus CA file for {base} holds no certificate; give the CA's .crt/.pem file"
+        )));
+    }
+    Ok(builder.tls_certs_only(certs))
+}
+
 impl HttpClient {
     pub fn new(base: &str, credential: Option<String>) -> Result<HttpClient, SyncError> {
-        let http = Client::builder()
-            .timeout(REQUEST_TIMEOUT)
-            .connect_timeout(CONNECT_TIMEOUT)
-            .user_agent(concat!("qalam/", env!("CARGO_PKG_VERSION")))
+        Self::pinned(base, credential, None)
+    }
+
+    /// A client that trusts only `ca_pem` for HTTPS, when given.
+    pub fn pinned(
+        base: &str,
+        credential: Option<String>,
+        ca_pem: Option<&str>,
+    ) -> Result<HttpClient, SyncError> {
+        let http = builder(base, ca_pem)?
             .build()
             .map_err(|e| SyncError::Network {
                 url: base.to_owned(),

@@ -145,12 +145,22 @@ pub struct SyncReport {
 /// centre in the device database. Events written from the next opening of
 /// the data folder on carry the organisation and centre.
 pub fn enrol(device: &Device, server: &str, code: &str) -> Result<Enrolment, SyncError> {
+    enrol_pinned(device, server, code, None)
+}
+
+/// [`enrol`], trusting only the campus CA `ca_pem` for HTTPS from now on.
+pub fn enrol_pinned(
+    device: &Device,
+    server: &str,
+    code: &str,
+    ca_pem: Option<String>,
+) -> Result<Enrolment, SyncError> {
     if let Some(existing) = state::enrolment(&device.conn())? {
         return Err(SyncError::AlreadyEnrolled {
             server: existing.url,
         });
     }
-    let mut http = HttpClient::new(server, None)?;
+    let mut http = HttpClient::pinned(server, None, ca_pem.as_deref())?;
     let answer: EnrolResponse = http.post_json(
         "/v1/enrol",
         &EnrolRequest {
@@ -164,6 +174,7 @@ pub fn enrol(device: &Device, server: &str, code: &str) -> Result<Enrolment, Syn
         credential: answer.credential,
         org: answer.org,
         centre: answer.centre,
+        ca_pem,
     };
     state::save_enrolment(&mut device.conn(), &enrolment)?;
     tracing::info!(server = %enrolment.url, org = %enrolment.org, centre = %enrolment.centre, "enrolled");
@@ -181,7 +192,11 @@ pub fn sync_state(device: &Device) -> Result<SyncState, SyncError> {
 pub fn sync_once(device: &Device, options: &SyncOptions) -> Result<SyncReport, SyncError> {
     let enrolment = state::enrolment(&device.conn())?.ok_or(SyncError::NotEnrolled)?;
     let url = options.server.as_deref().unwrap_or(&enrolment.url);
-    let mut http = HttpClient::new(url, Some(enrolment.credential.clone()))?;
+    let mut http = HttpClient::pinned(
+        url,
+        Some(enrolment.credential.clone()),
+        enrolment.ca_pem.as_deref(),
+    )?;
     let started = Instant::now();
     let mut report = SyncReport {
         server: http.base().to_owned(),

@@ -17,6 +17,8 @@ pub struct Enrolment {
     pub credential: String,
     pub org: OrgId,
     pub centre: CentreId,
+    /// The campus CA pinned for HTTPS, if one was given at enrolment.
+    pub ca_pem: Option<String>,
 }
 
 impl std::fmt::Debug for Enrolment {
@@ -64,7 +66,7 @@ fn u64_of(v: i64) -> u64 {
 pub fn enrolment(conn: &Connection) -> Result<Option<Enrolment>, SyncError> {
     let row = conn
         .query_row(
-            "SELECT url, credential, org, centre FROM sync_server WHERE one = 1",
+            "SELECT url, credential, org, centre, ca_pem FROM sync_server WHERE one = 1",
             [],
             |r| {
                 Ok((
@@ -72,17 +74,19 @@ pub fn enrolment(conn: &Connection) -> Result<Option<Enrolment>, SyncError> {
                     r.get::<_, String>(1)?,
                     r.get::<_, Vec<u8>>(2)?,
                     r.get::<_, Vec<u8>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
                 ))
             },
         )
         .optional()
         .map_err(db("read the sync enrolment"))?;
-    row.map(|(url, credential, org, centre)| {
+    row.map(|(url, credential, org, centre, ca_pem)| {
         Ok(Enrolment {
             url,
             credential,
             org: OrgId::from_bytes(id16(&org)?),
             centre: CentreId::from_bytes(id16(&centre)?),
+            ca_pem,
         })
     })
     .transpose()
@@ -94,14 +98,15 @@ pub fn enrolment(conn: &Connection) -> Result<Option<Enrolment>, SyncError> {
 pub fn save_enrolment(conn: &mut Connection, enrolment: &Enrolment) -> Result<(), SyncError> {
     let tx = conn.transaction().map_err(db("record the enrolment"))?;
     tx.execute(
-        "INSERT INTO sync_server (one, url, credential, org, centre, enrolled_at)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO sync_server (one, url, credential, org, centre, enrolled_at, ca_pem)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
         params![
             enrolment.url,
             enrolment.credential,
             enrolment.org.as_bytes(),
             enrolment.centre.as_bytes(),
-            now_rfc3339()
+            now_rfc3339(),
+            enrolment.ca_pem
         ],
     )
     .and_then(|_| {
