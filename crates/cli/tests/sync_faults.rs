@@ -412,3 +412,42 @@ fn kill_9_of_client_and_server_mid_sync_loses_nothing_on_sqlite() {
 fn kill_9_of_client_and_server_mid_sync_loses_nothing_on_postgres() {
     crashes_mid_sync_lose_nothing(true);
 }
+
+/// Stateless nodes: two server processes on one PostgreSQL database, and
+/// devices that reach one or the other at each attempt (as behind a load
+/// balancer), and both nodes killed and restarted between rounds.
+#[test]
+fn two_server_processes_on_one_postgres_serve_devices_interchangeably() {
+    let Some(mut campus) = campus(3, 2_000, true) else {
+        eprintln!("notice: PostgreSQL multi-node test skipped (QALAM_TEST_POSTGRES_URL)");
+        return;
+    };
+    let mut second = ServerProcess::start(&campus.backend, "127.0.0.1:0");
+    let nodes = [
+        format!("http://{}", campus.server.addr),
+        format!("http://{}", second.addr),
+    ];
+    for round in 0..3 {
+        for (i, d) in campus.devices.iter().enumerate() {
+            simulate(d, 1, 300, 500 + (round * 10 + i) as u64);
+            sync_until_done(d, &nodes[(round + i) % 2], 20);
+        }
+        // kill -9 of both nodes; they hold nothing of their own to lose.
+        if round == 1 {
+            second.crash_and_restart(&campus.backend);
+            campus.server.crash_and_restart(&campus.backend);
+        }
+    }
+    for _ in 0..6 {
+        let exchanged: u64 = campus
+            .devices
+            .iter()
+            .enumerate()
+            .map(|(i, d)| sync_until_done(d, &nodes[i % 2], 20))
+            .sum();
+        if exchanged == 0 {
+            break;
+        }
+    }
+    assert_converged(&campus.devices);
+}
