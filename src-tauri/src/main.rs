@@ -406,7 +406,7 @@ fn main() {
 
 fn run() -> anyhow::Result<()> {
     let data_dir = qalam_core::layout::default_data_dir();
-    let device = Arc::new(Device::open(&data_dir, Settings::default()).map_err(|e| {
+    let device = Arc::new(Device::open(&data_dir, Settings::from_env()?).map_err(|e| {
         anyhow::anyhow!("could not open the data folder {}: {e}", data_dir.display())
     })?);
     device.backup_in_background_if_due();

@@ -47,6 +47,43 @@ impl Default for Settings {
     }
 }
 
+/// The environment variable that sets how long a learner may be idle
+/// before their session ends, in whole minutes.
+pub const IDLE_MINUTES_VAR: &str = "QALAM_SESSION_IDLE_MINUTES";
+/// The longest idle time it accepts: a shift in a study centre.
+pub const MAX_IDLE_MINUTES: u64 = 8 * 60;
+
+impl Settings {
+    /// The defaults, with what the study centre set in the environment
+    /// ([`IDLE_MINUTES_VAR`]). A bad value is an error, not a silent default.
+    pub fn from_env() -> Result<Settings, CoreError> {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// [`Settings::from_env`] reading variables through `var`.
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Settings, CoreError> {
+        let mut settings = Settings::default();
+        if let Some(text) = var(IDLE_MINUTES_VAR) {
+            settings.session_idle_secs = parse_idle_minutes(&text)? * 60;
+        }
+        Ok(settings)
+    }
+}
+
+/// Whole minutes from 1 to [`MAX_IDLE_MINUTES`].
+pub fn parse_idle_minutes(text: &str) -> Result<u64, CoreError> {
+    text.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|m| (1..=MAX_IDLE_MINUTES).contains(m))
+        .ok_or_else(|| {
+            CoreError::BadRequest(format!(
+                "{IDLE_MINUTES_VAR} must be a whole number of minutes from 1 to {MAX_IDLE_MINUTES}, not {:?}",
+                text.trim()
+            ))
+        })
+}
+
 pub struct Device {
     layout: Layout,
     settings: Settings,
@@ -289,4 +326,34 @@ pub(crate) fn behind_backup(db: &Path, backups: &Path) -> Option<String> {
             "this device's own events end at seq {held} but its newest backup holds them up to seq {backed_up}: the database went back in time (a lost journal); repair it before writing on"
         )
     })
+}
+
+#[cfg(test)]
+mod idle_tests {
+    use super::*;
+
+    #[test]
+    fn the_idle_time_comes_from_the_environment() {
+        let set = |value: &'static str| {
+            move |name: &str| (name == IDLE_MINUTES_VAR).then(|| value.to_owned())
+        };
+        let seven = Settings::from_vars(set("7")).map(|s| s.session_idle_secs);
+        assert_eq!(seven.ok(), Some(420));
+        let unset = Settings::from_vars(|_| None).map(|s| s.session_idle_secs);
+        assert_eq!(unset.ok(), Some(15 * 60));
+        assert!(Settings::from_vars(set("0")).is_err());
+    }
+
+    #[test]
+    fn idle_minutes_are_whole_minutes_within_a_shift() {
+        assert_eq!(parse_idle_minutes("5").ok(), Some(5));
+        assert_eq!(parse_idle_minutes(" 480 ").ok(), Some(480));
+        for bad in ["0", "481", "-3", "ten", "2.5", ""] {
+            let err = parse_idle_minutes(bad).err().map(|e| e.to_string());
+            assert!(
+                err.as_deref().is_some_and(|m| m.contains(IDLE_MINUTES_VAR)),
+                "{bad:?}: {err:?}"
+            );
+        }
+    }
 }

@@ -59,7 +59,7 @@ pub struct DataArgs {
 
 impl DataArgs {
     pub fn open(&self, adjust: impl FnOnce(&mut Settings)) -> anyhow::Result<Device> {
-        let mut settings = Settings::default();
+        let mut settings = Settings::from_env()?;
         if let Some(mb) = self.reserve_mb {
             settings.disk_reserve_bytes = mb.saturating_mul(1024 * 1024);
         }
