@@ -5,7 +5,8 @@
 #    screenshot to artifacts/desktop.png;
 # 2. drives it through tauri-driver (WebDriver for WebKitGTK): library,
 #    pack, lesson in its sandboxed qalam-pack: frame, Arabic right to left,
-#    with screenshots in artifacts/.
+#    with screenshots in artifacts/; then, with two learner profiles,
+#    that Tauri commands act only as the learner signed in in the window.
 source "$(dirname "$0")/lib.sh"
 cd "$QALAM_ROOT"
 apt_install xvfb xauth x11-utils imagemagick webkit2gtk-driver
@@ -43,7 +44,7 @@ echo "desktop smoke test: window opened and rendered the UI ($colours colours); 
 say "driving the desktop window with tauri-driver"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 native="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-export PORT="$port" NATIVE="$native" UI_DIR="$QALAM_ROOT/ui" ART="$QALAM_ROOT/artifacts"
+export PORT="$port" NATIVE="$native" UI_DIR="$QALAM_ROOT/ui" ART="$QALAM_ROOT/artifacts" QALAM_BIN="$(qalam_bin)"
 xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
   tauri-driver --port "$PORT" --native-port "$NATIVE" >"$ART/tauri-driver.log" 2>&1 & drv=$!
   for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.2; done

@@ -3,6 +3,8 @@ set -euo pipefail
 
 QALAM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/qalam/target}"
+# A CI machine builds once: incremental caches only fill its disk.
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"; fi
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 say() { printf '\n==> %s\n' "$*"; }

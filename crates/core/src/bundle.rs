@@ -42,7 +42,7 @@ use sha2::{Digest, Sha256};
 use crate::device::Device;
 use crate::error::CoreError;
 use crate::sync::state;
-use crate::sync::wire::PullPayload;
+use crate::sync::wire::{PullPayload, push_varint};
 
 pub const BUNDLE_MAGIC: &[u8; 8] = b"QALAMBDL";
 pub const BUNDLE_FORMAT_V1: u8 = 1;
@@ -155,38 +155,9 @@ pub struct Part {
     pub events: Vec<Event>,
 }
 
-fn push_varint(out: &mut Vec<u8>, mut v: u64) {
-    loop {
-        let byte = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
 fn read_varint(bytes: &[u8], at: &mut usize) -> Result<u64, BundleError> {
-    let mut v: u64 = 0;
-    for shift in (0..64).step_by(7) {
-        let byte = *bytes
-            .get(*at)
-            .ok_or_else(|| malformed("a part ends inside its from_seq"))?;
-        *at += 1;
-        let low = u64::from(byte & 0x7f);
-        if shift == 63 && low > 1 {
-            return Err(malformed("a part's from_seq overflows"));
-        }
-        v |= low << shift;
-        if byte & 0x80 == 0 {
-            if byte == 0 && shift > 0 {
-                return Err(malformed("a part's from_seq is not minimal"));
-            }
-            return Ok(v);
-        }
-    }
-    Err(malformed("a part's from_seq overflows"))
+    crate::sync::wire::read_varint(bytes, at, "a part's from_seq")
+        .map_err(|e| malformed(format!("a part is damaged: {e}")))
 }
 
 impl Part {

@@ -124,7 +124,8 @@ pub struct PullPayload {
     pub events: Vec<Event>,
 }
 
-fn push_varint(out: &mut Vec<u8>, mut v: u64) {
+/// Appends `v` as a LEB128 varint (the encoding runs use).
+pub fn push_varint(out: &mut Vec<u8>, mut v: u64) {
     loop {
         let byte = (v & 0x7f) as u8;
         v >>= 7;
@@ -136,7 +137,8 @@ fn push_varint(out: &mut Vec<u8>, mut v: u64) {
     }
 }
 
-fn read_varint(bytes: &[u8], at: &mut usize, what: &'static str) -> Result<u64, DecodeError> {
+/// Reads a LEB128 varint at `*at`, advancing it.
+pub fn read_varint(bytes: &[u8], at: &mut usize, what: &'static str) -> Result<u64, DecodeError> {
     let mut v: u64 = 0;
     for shift in (0..64).step_by(7) {
         let byte = *bytes.get(*at).ok_or(DecodeError::Truncated(what))?;

@@ -10,12 +10,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const DRIVER = process.env.DRIVER ?? 'http://127.0.0.1:4444';
 const APP = process.env.APP;
 const OUT = process.env.OUT ?? 'test-results/desktop';
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+const QALAM_BIN = process.env.QALAM_BIN;
+const QALAM_DATA = process.env.QALAM_DATA;
 
 async function wd(method, path, body) {
   const res = await fetch(`${DRIVER}${path}`, {
@@ -88,6 +91,55 @@ test('the desktop window shows the library, a lesson in its sandboxed frame, and
       (await run('return document.documentElement.lang + "/" + document.documentElement.dir')) === 'ar/rtl',
     );
     await shot('desktop-lesson-ar');
+  } finally {
+    await wd('DELETE', `/session/${sid}`).catch(() => {});
+  }
+});
+
+// Per-learner isolation through the Tauri transport: the session token
+// lives in the Rust side of the window, so the page can only act as the
+// learner signed in there, whatever ids it sends.
+test('through Tauri commands a learner reads and writes only their own progress', async () => {
+  assert.ok(APP && QALAM_BIN && QALAM_DATA, 'APP, QALAM_BIN and QALAM_DATA must be set');
+  const cli = (...args) => execFileSync(QALAM_BIN, ['--data', QALAM_DATA, ...args], { encoding: 'utf8' });
+  cli('learner', 'add', 'Amal', '--pin', '1357');
+  cli('learner', 'add', 'Badr');
+  const learners = JSON.parse(cli('learner', 'list', '--json'));
+  const id = (name) => learners.find((l) => l.name === name).id;
+  const [amal, badr] = [id('Amal'), id('Badr')];
+
+  const session = await wd('POST', '/session', {
+    capabilities: { alwaysMatch: { browserName: 'wry', 'tauri:options': { application: APP } } },
+  });
+  const sid = session.sessionId;
+  // Calls a command from the page, as the UI does; resolves to {ok} or {err}.
+  const invoke = (cmd, args = {}) =>
+    wd('POST', `/session/${sid}/execute/async`, {
+      script: `const done = arguments[arguments.length - 1];
+        window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])
+          .then((ok) => done({ ok }), (err) => done({ err }));`,
+      args: [cmd, args],
+    });
+  try {
+    await until('the app to answer', async () => (await invoke('app_info')).ok);
+    const packs = (await invoke('list_packs', { lang: 'en' })).ok;
+    const pack = (await invoke('get_pack', { lang: 'en', id: packs[0].id })).ok;
+    const lesson = pack.lessons[0].id;
+
+    // Amal signs in with her PIN typed in Arabic-Indic digits and reads.
+    assert.ok((await invoke('sign_in', { learner_id: amal, pin: '١٣٥٧' })).ok);
+    assert.ok((await invoke('lesson_open', { pack_id: pack.id, lesson_id: lesson, learner_id: badr })).ok);
+    const hers = (await invoke('my_progress', { lang: 'en', learner_id: badr })).ok;
+    const opened = (p) => p.courses.flatMap((c) => c.lessons).filter((l) => l.opened).length;
+    assert.equal(opened(hers), 1, 'the lesson was recorded for Amal, whatever id was sent');
+    const refused = await invoke('learner_list');
+    assert.equal(refused.err?.code, 'forbidden', JSON.stringify(refused));
+    assert.ok((await invoke('sign_out')).ok !== undefined);
+
+    // Badr sees none of it, and cannot call anything as Amal any more.
+    assert.equal((await invoke('my_progress', { lang: 'en' })).err?.code, 'unauthenticated');
+    assert.ok((await invoke('sign_in', { learner_id: badr })).ok);
+    assert.equal(opened((await invoke('my_progress', { lang: 'en', learner_id: amal })).ok), 0);
   } finally {
     await wd('DELETE', `/session/${sid}`).catch(() => {});
   }

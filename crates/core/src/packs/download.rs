@@ -34,7 +34,7 @@ use super::import::{self, ImportProgress, ImportResult, Reason, ResultKind};
 use crate::device::Device;
 use crate::error::CoreError;
 use crate::storage;
-use crate::sync::client::{MAX_ANSWER_BYTES, normalise_url};
+use crate::sync::client::{MAX_ANSWER_BYTES, describe, normalise_url};
 use crate::sync::wire::ErrorBody;
 use crate::sync::{SyncError, state};
 
@@ -636,31 +636,6 @@ struct Http {
     client: Client,
     base: String,
     credential: String,
-}
-
-/// The cause of a reqwest error, on one line (its own text names only the
-/// URL).
-fn describe(err: &reqwest::Error) -> String {
-    let mut message = if err.is_timeout() {
-        "timed out".to_owned()
-    } else {
-        String::new()
-    };
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !message.contains(&text) {
-            if !message.is_empty() {
-                message.push_str(": ");
-            }
-            message.push_str(&text);
-        }
-        source = cause.source();
-    }
-    if message.is_empty() {
-        message = err.to_string();
-    }
-    message.replace('\n', " ")
 }
 
 impl Http {

@@ -92,6 +92,31 @@ pub fn builder(base: &str, ca_pem: Option<&str>) -> Result<ClientBuilder, SyncEr
     Ok(builder.tls_certs_only(certs))
 }
 
+/// The cause of a reqwest error, on one line: its own text names only the
+/// URL; the cause (refused, timed out, certificate) is in its sources.
+pub(crate) fn describe(err: &reqwest::Error) -> String {
+    let mut message = if err.is_timeout() {
+        "timed out".to_owned()
+    } else {
+        String::new()
+    };
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            if !message.is_empty() {
+                message.push_str(": ");
+            }
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    if message.is_empty() {
+        message = err.to_string();
+    }
+    message.replace('\n', " ")
+}
+
 impl HttpClient {
     pub fn new(base: &str, credential: Option<String>) -> Result<HttpClient, SyncError> {
         Self::pinned(base, credential, None)
@@ -133,30 +158,9 @@ impl HttpClient {
     }
 
     fn network(&self, err: reqwest::Error) -> SyncError {
-        // reqwest's own text names only the URL; the cause (refused,
-        // timed out, certificate) is in its sources.
-        let mut message = if err.is_timeout() {
-            "timed out".to_owned()
-        } else {
-            String::new()
-        };
-        let mut source = std::error::Error::source(&err);
-        while let Some(cause) = source {
-            let text = cause.to_string();
-            if !message.contains(&text) {
-                if !message.is_empty() {
-                    message.push_str(": ");
-                }
-                message.push_str(&text);
-            }
-            source = cause.source();
-        }
-        if message.is_empty() {
-            message = err.to_string();
-        }
         SyncError::Network {
             url: self.base.clone(),
-            message: message.replace('\n', " "),
+            message: describe(&err),
         }
     }
 
