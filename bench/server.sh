@@ -7,6 +7,8 @@
 #   bench/server.sh                 # all three, 100,000 events, 200 devices
 #   bench/server.sh ingest          # one of: ingest, devices, cuts
 #   QALAM_BENCH_EVENTS=20000 QALAM_BENCH_DEVICES=50 bench/server.sh   # quicker
+#   QALAM_BENCH_CENTRES=200 bench/server.sh devices   # each device alone in
+#                                   # its centre: pushes only, no pulls
 #   QALAM_BENCH_POSTGRES=1 bench/server.sh devices   # server on PostgreSQL, in
 #                                   # a fresh database on $QALAM_TEST_POSTGRES_URL
 source "$(dirname "$0")/../scripts/lib.sh"

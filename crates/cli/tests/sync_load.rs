@@ -348,10 +348,16 @@ fn server_ingest_and_memory() {
 fn many_devices_at_once() {
     let devices = env_u64("QALAM_BENCH_DEVICES", 200) as usize;
     let per_device = env_u64("QALAM_BENCH_DEVICE_EVENTS", 300);
+    // 1: all devices in one centre, so each also pulls what the others
+    // pushed; as many as devices: each alone in its centre, push only.
+    let centres = env_u64("QALAM_BENCH_CENTRES", 1).max(1) as usize;
     let dir = tempfile::tempdir().unwrap();
     let backend = Backend::new(&dir.path().join("server"), postgres());
     std::fs::create_dir_all(&backend.dir).unwrap();
-    let centre = centre(&backend);
+    let org = backend.admin(&["org", "add", "Bench"]);
+    let centre_ids: Vec<String> = (0..centres)
+        .map(|i| backend.admin(&["centre", "add", &format!("Camp {i}"), "--org", &org]))
+        .collect();
     let server = Server::start(&backend);
     let url = server.url();
 
@@ -360,7 +366,7 @@ fn many_devices_at_once() {
         .map(|i| dir.path().join(format!("d{i:03}")))
         .collect();
     let codes: Vec<String> = (0..devices)
-        .map(|_| backend.admin(&["enrol-code", "--centre", &centre]))
+        .map(|i| backend.admin(&["enrol-code", "--centre", &centre_ids[i % centres]]))
         .collect();
     std::thread::scope(|s| {
         for half in 0..2 {
@@ -415,7 +421,10 @@ fn many_devices_at_once() {
     let pct = |p: f64| lat[((lat.len() as f64 * p).ceil() as usize).clamp(1, lat.len()) - 1];
     let ms = |d: Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
 
-    println!("| store | {} |", backend.name());
+    println!(
+        "| store, centres | {}, {devices} devices in {centres} centre(s) of one organisation |",
+        backend.name()
+    );
     println!("| measure | result | target |");
     println!("|---|---|---|");
     println!(
@@ -549,6 +558,48 @@ fn sync_through_cuts() {
         clean_bytes,
         cut_bytes as f64 / clean_bytes as f64
     );
+
+    // The same through the same cut link, in-process, with smaller push
+    // batches than `qalam sync` uses, when the attempts above did not
+    // complete: how small batches fare against cuts.
+    if pushed_total.is_none() {
+        let small = env_u64("QALAM_BENCH_CUT_BATCH", 256 * 1024) as usize;
+        let options = SyncOptions {
+            server: Some(format!("http://{}", cut.addr())),
+            push_batch_bytes: small,
+            ..SyncOptions::default()
+        };
+        let dev = Device::open(&d2, Settings::default()).unwrap();
+        let before = cut.stats();
+        let t = Instant::now();
+        let mut attempts = 0;
+        let mut done = false;
+        while attempts < max_attempts && !done {
+            attempts += 1;
+            done = sync_once(&dev, &options).is_ok();
+        }
+        let took = t.elapsed();
+        let after = cut.stats();
+        let bytes = after.bytes_up + after.bytes_down - before.bytes_up - before.bytes_down;
+        let waiting = state::state(&dev.conn(), dev.identity())
+            .unwrap()
+            .events_waiting;
+        println!(
+            "| cut every 64 KiB, `sync_once` with push batches of {} KiB canonical (not the default), retried | {}{attempts} attempts, {:.2} s, {} cuts, {waiting} events still waiting | completes |",
+            small / 1024,
+            if done {
+                ""
+            } else {
+                "**did not complete** after "
+            },
+            took.as_secs_f64(),
+            after.cuts - before.cuts
+        );
+        println!(
+            "| bytes through the cut link with those batches / clean link with the default ones | {bytes} B / {clean_bytes} B = **{:.2}×** | ≤ 1.2× |",
+            bytes as f64 / clean_bytes as f64
+        );
+    }
     drop((clean, cut));
     server1.stop();
     server2.stop();
