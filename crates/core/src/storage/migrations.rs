@@ -129,6 +129,9 @@ const STEPS: &[&str] = &[
     // 4: a campus CA the device pins for its server (`qalam enrol --ca`):
     // PEM text, or NULL to trust the operating system's roots.
     "ALTER TABLE sync_server ADD COLUMN ca_pem TEXT;",
+    // 5: the largest batch frame the link to the server carried lately
+    // (learned from dropped connections), or NULL when none was dropped.
+    "ALTER TABLE sync_server ADD COLUMN frame_cap INTEGER;",
 ];
 
 /// Brings the schema to the newest version this build knows, and refuses a

@@ -109,6 +109,10 @@ pub struct SyncOptions {
     pub push_batch_bytes: usize,
     /// Canonical event bytes asked for per pull.
     pub pull_batch_bytes: usize,
+    /// Wire size of the first batch frame of an attempt; each batch that
+    /// arrives doubles it, up to what the link has carried lately (see
+    /// `Pacing`) and [`MAX_FRAME_BYTES`].
+    pub first_push_frame_bytes: usize,
 }
 
 impl Default for SyncOptions {
@@ -117,6 +121,59 @@ impl Default for SyncOptions {
             server: None,
             push_batch_bytes: 4 * 1024 * 1024,
             pull_batch_bytes: 2 * 1024 * 1024,
+            first_push_frame_bytes: 8 * 1024,
+        }
+    }
+}
+
+/// The smallest frame a dropped connection makes batches shrink to.
+pub const MIN_FRAME_BYTES: usize = 4 * 1024;
+
+/// How big the next batch may be. Within an attempt, batches start small
+/// and double with each one that arrives, as TCP's slow start does; across
+/// attempts, a connection dropped while a batch was in flight halves the
+/// `cap` (kept in the database, since a script retries with a new
+/// process), and a completed attempt doubles it again. On a link that
+/// drops every few tens of kilobytes, batches thus settle well below the
+/// drop, and each connection loses at most a small batch in flight.
+#[derive(Debug, Clone, Copy)]
+struct Pacing {
+    cap: usize,
+    next: usize,
+    in_flight: usize,
+}
+
+impl Pacing {
+    fn new(options: &SyncOptions, learned: Option<usize>) -> Self {
+        let cap = learned
+            .unwrap_or(MAX_FRAME_BYTES)
+            .clamp(MIN_FRAME_BYTES, MAX_FRAME_BYTES);
+        Pacing {
+            cap,
+            next: options.first_push_frame_bytes.clamp(1, cap),
+            in_flight: 0,
+        }
+    }
+
+    /// The frame budget for the next batch, now in flight.
+    fn take(&mut self) -> usize {
+        self.in_flight = self.next;
+        self.next
+    }
+
+    fn arrived(&mut self) {
+        self.in_flight = 0;
+        self.next = self.next.saturating_mul(2).min(self.cap);
+    }
+
+    /// The cap to remember after an attempt that ended with `outcome`.
+    fn learned(&self, outcome: &Result<(), SyncError>) -> Option<usize> {
+        match outcome {
+            Err(SyncError::Network { .. }) if self.in_flight > 0 => {
+                Some((self.in_flight / 2).max(MIN_FRAME_BYTES))
+            }
+            Err(_) => (self.cap < MAX_FRAME_BYTES).then_some(self.cap),
+            Ok(()) => Some(self.cap.saturating_mul(2)).filter(|c| *c < MAX_FRAME_BYTES),
         }
     }
 }
@@ -202,7 +259,11 @@ pub fn sync_once(device: &Device, options: &SyncOptions) -> Result<SyncReport, S
         server: http.base().to_owned(),
         ..SyncReport::default()
     };
-    let outcome = attempt(device, options, &mut http, &mut report);
+    let mut pacing = Pacing::new(options, state::frame_cap(&device.conn())?);
+    let outcome = attempt(device, options, &mut http, &mut pacing, &mut report);
+    if let Err(err) = state::set_frame_cap(&device.conn(), pacing.learned(&outcome)) {
+        tracing::warn!(%err, "could not record the learned batch size");
+    }
     report.bytes_sent = http.sent;
     report.bytes_received = http.received;
     report.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -235,6 +296,7 @@ fn attempt(
     device: &Device,
     options: &SyncOptions,
     http: &mut HttpClient,
+    pacing: &mut Pacing,
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
     let me = device.identity().device;
@@ -247,10 +309,13 @@ fn attempt(
 
     // 3. Push, batch by batch; each is committed on the server before the
     //    next is read.
+    //    Batch sizes follow `pacing`.
     if let Some(range) = plan.push.clone() {
         let mut from = *range.start();
         while from <= *range.end() {
-            let acked = push_batch(device, options, http, from, *range.end(), report)?;
+            let budget = pacing.take();
+            let acked = push_batch(device, options, http, (from, *range.end()), budget, report)?;
+            pacing.arrived();
             if acked < from {
                 return Err(SyncError::Protocol(format!(
                     "the server acknowledged up to {acked}, below the batch sent from {from}"
@@ -272,18 +337,25 @@ fn attempt(
         plan
     };
 
-    // 4. Pull, writer by writer, from the cursors.
+    // 4. Pull, writer by writer, from the cursors, paced like pushes
+    //    (events shrink about twentyfold on the wire: 16 times the frame
+    //    budget in event bytes fills a frame).
     for (writer, range) in plan.pull {
         let mut from = *range.start();
         loop {
+            let max_bytes = pacing
+                .take()
+                .saturating_mul(16)
+                .clamp(1, options.pull_batch_bytes.max(1));
             let frame = http.post_for_frame(
                 "/v1/sync/pull",
                 &PullRequest {
                     device: writer,
                     from_seq: from,
-                    max_bytes: options.pull_batch_bytes,
+                    max_bytes,
                 },
             )?;
+            pacing.arrived();
             let payload = PullPayload::decode(&wire::decode_frame(&frame)?, writer)?;
             let stalled = !payload.complete && payload.next_seq <= from;
             if stalled || payload.events.iter().any(|e| e.seq < from) {
@@ -380,23 +452,25 @@ fn status_round(
 }
 
 /// Pushes one batch of this device's events from `from` (at most up to
-/// `to`) and returns the server's ack.
+/// `to`) in a frame of at most `budget` bytes (or one event), and returns
+/// the server's ack.
 fn push_batch(
     device: &Device,
     options: &SyncOptions,
     http: &mut HttpClient,
-    from: u64,
-    to: u64,
+    (from, to): (u64, u64),
+    budget: usize,
     report: &mut SyncReport,
 ) -> Result<u64, SyncError> {
     let limit = usize::try_from(to - from + 1).unwrap_or(usize::MAX);
-    let mut events: Vec<Event> = state::own_events(
-        &device.conn(),
-        device.identity(),
-        from,
-        limit,
-        options.push_batch_bytes.max(1),
-    )?;
+    // Events shrink about twentyfold in a frame; reading 64 times the
+    // budget leaves room, and the loop below halves what does not fit.
+    let read_bytes = options
+        .push_batch_bytes
+        .min(budget.saturating_mul(64))
+        .max(1);
+    let mut events: Vec<Event> =
+        state::own_events(&device.conn(), device.identity(), from, limit, read_bytes)?;
     if events.first().map(|e| e.seq) != Some(from) {
         return Err(SyncError::Core(CoreError::BadRequest(format!(
             "event {from} of this device is missing from its log; run `qalam doctor`"
@@ -414,8 +488,14 @@ fn push_batch(
             None
         };
         match frame {
-            Some(frame) if frame.len() <= MAX_FRAME_BYTES || events.len() == 1 => break frame,
-            _ => events.truncate(events.len().div_ceil(2)),
+            Some(frame) if frame.len() <= budget || events.len() == 1 => break frame,
+            // Shrink in proportion (aiming a tenth below the budget), so
+            // frames come out close to it rather than anywhere above half.
+            Some(frame) => {
+                let scaled = events.len() * budget / frame.len() * 9 / 10;
+                events.truncate(scaled.clamp(1, events.len() - 1));
+            }
+            None => events.truncate(events.len().div_ceil(2)),
         }
     };
     let count = events.len() as u64;
@@ -424,4 +504,52 @@ fn push_batch(
     report.push_batches += 1;
     tracing::debug!(from, count, acked_to = answer.acked_to, "pushed a batch");
     Ok(answer.acked_to)
+}
+
+#[cfg(test)]
+mod pacing_tests {
+    use super::*;
+
+    fn dropped() -> Result<(), SyncError> {
+        Err(SyncError::Network {
+            url: "http://x".into(),
+            message: "connection reset".into(),
+        })
+    }
+
+    #[test]
+    fn batches_double_within_an_attempt_up_to_the_cap() {
+        let mut pacing = Pacing::new(&SyncOptions::default(), Some(20 * 1024));
+        let sizes: Vec<usize> = (0..4)
+            .map(|_| {
+                let size = pacing.take();
+                pacing.arrived();
+                size
+            })
+            .collect();
+        assert_eq!(sizes, [8 * 1024, 16 * 1024, 20 * 1024, 20 * 1024]);
+    }
+
+    #[test]
+    fn a_drop_halves_the_batch_in_flight_and_success_doubles_back() {
+        let mut pacing = Pacing::new(&SyncOptions::default(), None);
+        for _ in 0..3 {
+            pacing.take();
+            pacing.arrived();
+        }
+        assert_eq!(pacing.take(), 64 * 1024);
+        assert_eq!(pacing.learned(&dropped()), Some(32 * 1024));
+        // Never below the floor, however small the batch that was lost.
+        let mut small = Pacing::new(&SyncOptions::default(), Some(MIN_FRAME_BYTES));
+        small.take();
+        assert_eq!(small.learned(&dropped()), Some(MIN_FRAME_BYTES));
+        // A completed attempt doubles the cap, and forgets it at the limit.
+        let learned = Pacing::new(&SyncOptions::default(), Some(32 * 1024));
+        assert_eq!(learned.learned(&Ok(())), Some(64 * 1024));
+        let full = Pacing::new(&SyncOptions::default(), Some(MAX_FRAME_BYTES / 2));
+        assert_eq!(full.learned(&Ok(())), None);
+        // Other failures (refusals, a broken answer) keep what was learned.
+        let refused = Err(SyncError::Protocol("bad".into()));
+        assert_eq!(learned.learned(&refused), Some(32 * 1024));
+    }
 }

@@ -213,6 +213,26 @@ pub fn set_acked(conn: &Connection, acked_to: u64) -> Result<(), SyncError> {
     .map_err(db("record the server's ack"))
 }
 
+/// The frame size learned from dropped connections, if any.
+pub fn frame_cap(conn: &Connection) -> Result<Option<usize>, SyncError> {
+    conn.query_row("SELECT frame_cap FROM sync_server WHERE one = 1", [], |r| {
+        r.get::<_, Option<i64>>(0)
+    })
+    .optional()
+    .map(|cap| cap.flatten().and_then(|c| usize::try_from(c).ok()))
+    .map_err(db("read the learned batch size"))
+}
+
+pub fn set_frame_cap(conn: &Connection, cap: Option<usize>) -> Result<(), SyncError> {
+    let cap = cap.and_then(|c| i64::try_from(c).ok());
+    conn.execute(
+        "UPDATE sync_server SET frame_cap = ?1 WHERE one = 1",
+        params![cap],
+    )
+    .map(|_| ())
+    .map_err(db("record the learned batch size"))
+}
+
 /// Records the end of an attempt: its bytes, and its success or error.
 pub fn record_attempt(
     conn: &Connection,
