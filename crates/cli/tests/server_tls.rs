@@ -3,6 +3,9 @@
 
 use assert_cmd::Command;
 
+mod support;
+use support::ServerProcess;
+
 fn qalam() -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("qalam"));
     cmd.env_remove("QALAM_DATABASE_URL")
@@ -55,29 +58,14 @@ fn unreadable_certificate_files_stop_the_server_with_their_path() {
 
 #[test]
 fn server_run_serves_the_pack_catalogue_to_enrolled_devices_only() {
-    use std::io::{BufRead, BufReader, Read, Write};
+    use std::io::{Read, Write};
     let dir = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("qalam"))
-        .env_remove("QALAM_DATABASE_URL")
-        .env("QALAM_LOG", "error")
-        .args(["server", "run", "--listen", "127.0.0.1:0", "--data"])
-        .arg(dir.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .unwrap()
-        .trim()
-        .trim_end_matches('/')
-        .to_owned();
-    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    let server = ServerProcess::start(
+        "127.0.0.1:0",
+        ["--data".into(), dir.path().as_os_str().to_owned()],
+    );
+    let addr = server.addr;
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
     write!(
         stream,
         "GET /v1/packs HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
@@ -85,8 +73,7 @@ fn server_run_serves_the_pack_catalogue_to_enrolled_devices_only() {
     .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(server);
     // The route exists (not 404) and wants a device credential.
     assert!(response.starts_with("HTTP/1.1 401"), "{response}");
 }

@@ -10,20 +10,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use qalam_faultproxy::{FaultProxy, Faults};
 
+mod support;
+use support::ServerProcess;
+
 fn bin() -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("qalam"));
-    cmd.env_remove("QALAM_DATA")
-        .env_remove("QALAM_DATABASE_URL")
-        .env("QALAM_LOG", "error");
-    cmd
+    support::qalam()
 }
 
 fn device(data: &Path) -> Command {
@@ -55,10 +52,15 @@ struct Backend {
 
 impl Backend {
     fn args(&self, cmd: &mut Command) {
-        cmd.arg("--data").arg(&self.dir);
+        cmd.args(self.server_args());
+    }
+
+    fn server_args(&self) -> Vec<std::ffi::OsString> {
+        let mut args = vec!["--data".into(), self.dir.clone().into_os_string()];
         if let Some(url) = &self.url {
-            cmd.arg("--database").arg(url);
+            args.extend(["--database".into(), url.into()]);
         }
+        args
     }
 
     fn admin(&self, args: &[&str]) -> String {
@@ -100,75 +102,6 @@ fn postgres_backend(dir: &Path) -> Option<Backend> {
         dir: dir.to_path_buf(),
         url: Some(format!("postgres://{user}@{host}:{port}/{name}")),
     })
-}
-
-/// A `qalam server run` process, restartable on the same address.
-struct ServerProcess {
-    child: Option<Child>,
-    addr: SocketAddr,
-}
-
-impl ServerProcess {
-    fn start(backend: &Backend, listen: &str) -> ServerProcess {
-        let mut cmd = bin();
-        cmd.args(["server", "run", "--listen", listen]);
-        backend.args(&mut cmd);
-        let mut child = cmd
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .split("http://")
-            .nth(1)
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .trim()
-            .trim_end_matches('/')
-            .parse()
-            .unwrap();
-        ServerProcess {
-            child: Some(child),
-            addr,
-        }
-    }
-
-    fn kill9(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-
-    /// kill -9, then start again on the same port (retrying while the
-    /// port is still being released).
-    fn crash_and_restart(&mut self, backend: &Backend) {
-        self.kill9();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let result =
-                std::panic::catch_unwind(|| ServerProcess::start(backend, &self.addr.to_string()));
-            match result {
-                Ok(server) => {
-                    *self = server;
-                    return;
-                }
-                Err(_) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(100));
-                }
-                Err(e) => std::panic::resume_unwind(e),
-            }
-        }
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        self.kill9();
-    }
 }
 
 fn simulate(data: &Path, learners: u32, events: u64, seed: u64) {
@@ -279,7 +212,7 @@ fn campus(n: usize, events_each: u64, postgres: bool) -> Option<Campus> {
     };
     let org = backend.admin(&["org", "add", "Hope"]);
     let centre = backend.admin(&["centre", "add", "Camp 4", "--org", &org]);
-    let server = ServerProcess::start(&backend, "127.0.0.1:0");
+    let server = ServerProcess::start("127.0.0.1:0", backend.server_args());
     let url = format!("http://{}", server.addr);
     let devices: Vec<PathBuf> = (0..n).map(|i| tmp.path().join(format!("d{i}"))).collect();
     for (i, d) in devices.iter().enumerate() {
@@ -392,7 +325,7 @@ fn crashes_mid_sync_lose_nothing(postgres: bool) {
             .unwrap();
         std::thread::sleep(Duration::from_millis(rng.u64(5..250)));
         if trial % 3 == 2 {
-            campus.server.crash_and_restart(&campus.backend);
+            campus.server.crash_and_restart();
         }
         let _ = child.kill();
         let _ = child.wait();
@@ -422,7 +355,7 @@ fn two_server_processes_on_one_postgres_serve_devices_interchangeably() {
         eprintln!("notice: PostgreSQL multi-node test skipped (QALAM_TEST_POSTGRES_URL)");
         return;
     };
-    let mut second = ServerProcess::start(&campus.backend, "127.0.0.1:0");
+    let mut second = ServerProcess::start("127.0.0.1:0", campus.backend.server_args());
     let nodes = [
         format!("http://{}", campus.server.addr),
         format!("http://{}", second.addr),
@@ -434,8 +367,8 @@ fn two_server_processes_on_one_postgres_serve_devices_interchangeably() {
         }
         // kill -9 of both nodes; they hold nothing of their own to lose.
         if round == 1 {
-            second.crash_and_restart(&campus.backend);
-            campus.server.crash_and_restart(&campus.backend);
+            second.crash_and_restart();
+            campus.server.crash_and_restart();
         }
     }
     for _ in 0..6 {

@@ -20,10 +20,8 @@
 //! database on `QALAM_TEST_POSTGRES_URL`'s PostgreSQL server.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
@@ -34,12 +32,11 @@ use qalam_core::{Device, Settings};
 use qalam_faultproxy::{FaultProxy, Faults};
 use qalam_model::encode_run;
 
+mod support;
+use support::ServerProcess;
+
 fn bin() -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("qalam"));
-    cmd.env_remove("QALAM_DATA")
-        .env_remove("QALAM_DATABASE_URL")
-        .env("QALAM_LOG", "error");
-    cmd
+    support::qalam()
 }
 
 fn ok(mut cmd: Command) -> String {
@@ -117,10 +114,15 @@ impl Backend {
     }
 
     fn args(&self, cmd: &mut Command) {
-        cmd.arg("--data").arg(&self.dir);
+        cmd.args(self.server_args());
+    }
+
+    fn server_args(&self) -> Vec<std::ffi::OsString> {
+        let mut args = vec!["--data".into(), self.dir.clone().into_os_string()];
         if let Some(url) = &self.url {
-            cmd.arg("--database").arg(url);
+            args.extend(["--database".into(), url.into()]);
         }
+        args
     }
 
     fn admin(&self, args: &[&str]) -> String {
@@ -136,71 +138,6 @@ impl Drop for Backend {
         if let Some((admin, name)) = &self.admin {
             pg(admin, &format!("DROP DATABASE {name} WITH (FORCE)"));
         }
-    }
-}
-
-/// A `qalam server run` process.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Server {
-    fn start(backend: &Backend) -> Server {
-        let mut cmd = bin();
-        cmd.args(["server", "run", "--listen", "127.0.0.1:0"]);
-        backend.args(&mut cmd);
-        let mut child = cmd
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .split("http://")
-            .nth(1)
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .trim()
-            .trim_end_matches('/')
-            .parse()
-            .unwrap();
-        Server { child, addr }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// (VmRSS, VmHWM) of the server process, in kB.
-    fn memory_kb(&self) -> (u64, u64) {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
-        let field = |name: &str| -> u64 {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix(name))
-                .unwrap()
-                .trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse()
-                .unwrap()
-        };
-        (field("VmRSS:"), field("VmHWM:"))
-    }
-
-    fn stop(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -246,7 +183,7 @@ fn server_ingest_and_memory() {
     let backend = Backend::new(&dir.path().join("server"), postgres());
     std::fs::create_dir_all(&backend.dir).unwrap();
     let centre = centre(&backend);
-    let server = Server::start(&backend);
+    let server = ServerProcess::start("127.0.0.1:0", backend.server_args());
     std::thread::sleep(Duration::from_secs(2));
     let (start_rss, _) = server.memory_kb();
 
@@ -358,7 +295,7 @@ fn many_devices_at_once() {
     let centre_ids: Vec<String> = (0..centres)
         .map(|i| backend.admin(&["centre", "add", &format!("Camp {i}"), "--org", &org]))
         .collect();
-    let server = Server::start(&backend);
+    let server = ServerProcess::start("127.0.0.1:0", backend.server_args());
     let url = server.url();
 
     let setup = Instant::now();
@@ -459,7 +396,7 @@ fn sync_through_cuts() {
     let backend = Backend::new(&dir.path().join("s1"), false);
     std::fs::create_dir_all(&backend.dir).unwrap();
     let centre = centre(&backend);
-    let server = Server::start(&backend);
+    let server = ServerProcess::start("127.0.0.1:0", backend.server_args());
     let d1 = dir.path().join("d1");
     enrol(&backend, &centre, &d1, &server.url());
     server.stop();
@@ -478,7 +415,10 @@ fn sync_through_cuts() {
         assert!(st.success());
     }
     let backend2 = Backend::new(&s2, false);
-    let (server1, server2) = (Server::start(&backend), Server::start(&backend2));
+    let (server1, server2) = (
+        ServerProcess::start("127.0.0.1:0", backend.server_args()),
+        ServerProcess::start("127.0.0.1:0", backend2.server_args()),
+    );
     let clean = FaultProxy::spawn(server1.addr, Faults::default()).unwrap();
     let cut = FaultProxy::spawn(
         server2.addr,

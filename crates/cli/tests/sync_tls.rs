@@ -4,19 +4,13 @@
 //! with one line.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
 
-fn qalam() -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("qalam"));
-    cmd.env_remove("QALAM_DATA")
-        .env_remove("QALAM_DATABASE_URL")
-        .env_remove("QALAM_LOG");
-    cmd
-}
+mod support;
+use support::{ServerProcess, qalam};
 
 fn run(cmd: &mut Command) -> (bool, String, String) {
     let out = cmd.output().unwrap();
@@ -47,39 +41,19 @@ fn campus_ca(dir: &Path) -> String {
     ca.pem()
 }
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_tls_server(data: &Path, certs: &Path) -> (Server, String) {
-    let mut child = qalam()
-        .args(["server", "run", "--listen", "127.0.0.1:0", "--data"])
-        .arg(data)
-        .arg("--tls-cert")
-        .arg(certs.join("server.crt"))
-        .arg("--tls-key")
-        .arg(certs.join("server.key"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("https://")
-        .nth(1)
-        .unwrap_or_else(|| panic!("no https address in {line:?}"))
-        .trim()
-        .trim_end_matches('/')
-        .to_owned();
-    (Server(child), format!("https://{addr}"))
+fn start_tls_server(data: &Path, certs: &Path) -> (ServerProcess, String) {
+    let args = [
+        "--data".into(),
+        data.as_os_str().to_owned(),
+        "--tls-cert".into(),
+        certs.join("server.crt").into_os_string(),
+        "--tls-key".into(),
+        certs.join("server.key").into_os_string(),
+    ];
+    let server = ServerProcess::start("127.0.0.1:0", args);
+    assert_eq!(server.scheme, "https");
+    let url = server.url();
+    (server, url)
 }
 
 #[test]
