@@ -51,6 +51,31 @@ fn write(path: &Path, bytes: &[u8]) {
 }
 
 /// An authoring folder for `version` with `mb` MB of incompressible media.
+/// An organisation and a centre on the server; their ids.
+fn org_and_centre(server_dir: &Path) -> (String, String) {
+    let org = last_line(&ok(&["server", "org", "add", "NGO"], server_dir));
+    let centre = last_line(&ok(
+        &["server", "centre", "add", "Amman", "--org", &org],
+        server_dir,
+    ));
+    (org, centre)
+}
+
+/// `qalam pack build SRC --out PACK [--key KEY]`.
+fn build(src: &Path, pack: &Path, key: Option<&Path>, cwd: &Path) {
+    let mut args = vec![
+        "pack",
+        "build",
+        src.to_str().unwrap(),
+        "--out",
+        pack.to_str().unwrap(),
+    ];
+    if let Some(key) = key {
+        args.extend(["--key", key.to_str().unwrap()]);
+    }
+    ok(&args, cwd);
+}
+
 fn source(root: &Path, version: &str, mb: usize, seed: u64) -> PathBuf {
     let src = root.join(format!("src-{version}"));
     write(
@@ -172,11 +197,7 @@ fn pack_fetch_resumes_over_a_cut_link_and_refuses_tampered_packs() {
     let device = tmp.path().join("device");
 
     // The server's organisation, a centre, and a signed pack of 3 MB.
-    let org = last_line(&ok(&["server", "org", "add", "NGO"], &server_dir));
-    let centre = last_line(&ok(
-        &["server", "centre", "add", "Amman", "--org", &org],
-        &server_dir,
-    ));
+    let (org, centre) = org_and_centre(&server_dir);
     let key = tmp.path().join("publisher.key");
     ok(
         &["pack", "keygen", "--out", key.to_str().unwrap()],
@@ -184,18 +205,7 @@ fn pack_fetch_resumes_over_a_cut_link_and_refuses_tampered_packs() {
     );
     let pack = tmp.path().join("fetch-1.0.0.qpack");
     let src = source(tmp.path(), "1.0.0", 3, 1);
-    ok(
-        &[
-            "pack",
-            "build",
-            src.to_str().unwrap(),
-            "--out",
-            pack.to_str().unwrap(),
-            "--key",
-            key.to_str().unwrap(),
-        ],
-        tmp.path(),
-    );
+    build(&src, &pack, Some(&key), tmp.path());
     let added = ok(
         &[
             "server",
@@ -302,18 +312,7 @@ fn pack_fetch_resumes_over_a_cut_link_and_refuses_tampered_packs() {
     // good file's sha256: the device's whole-file check refuses it.
     let pack2 = tmp.path().join("fetch-1.1.0.qpack");
     let src2 = source(tmp.path(), "1.1.0", 1, 2);
-    ok(
-        &[
-            "pack",
-            "build",
-            src2.to_str().unwrap(),
-            "--out",
-            pack2.to_str().unwrap(),
-            "--key",
-            key.to_str().unwrap(),
-        ],
-        tmp.path(),
-    );
+    build(&src2, &pack2, Some(&key), tmp.path());
     ok(
         &[
             "server",
@@ -368,23 +367,10 @@ fn pack_fetch_needs_an_enrolment_and_keeps_trust_rules() {
     assert!(stderr.contains("not enrolled"), "{stderr}");
 
     // An unsigned pack is refused as on USB, and kept for a later install.
-    let org = last_line(&ok(&["server", "org", "add", "NGO"], &server_dir));
-    let centre = last_line(&ok(
-        &["server", "centre", "add", "Amman", "--org", &org],
-        &server_dir,
-    ));
+    let (org, centre) = org_and_centre(&server_dir);
     let pack = tmp.path().join("unsigned.qpack");
     let src = source(tmp.path(), "1.0.0", 1, 3);
-    ok(
-        &[
-            "pack",
-            "build",
-            src.to_str().unwrap(),
-            "--out",
-            pack.to_str().unwrap(),
-        ],
-        tmp.path(),
-    );
+    build(&src, &pack, None, tmp.path());
     ok(
         &[
             "server",
@@ -427,11 +413,7 @@ fn pack_fetch_killed_at_any_point_resumes_or_has_installed() {
     let tmp = tempfile::tempdir().unwrap();
     let server_dir = tmp.path().join("server");
     let device = tmp.path().join("device");
-    let org = last_line(&ok(&["server", "org", "add", "NGO"], &server_dir));
-    let centre = last_line(&ok(
-        &["server", "centre", "add", "Amman", "--org", &org],
-        &server_dir,
-    ));
+    let (org, centre) = org_and_centre(&server_dir);
     let key = tmp.path().join("publisher.key");
     ok(
         &["pack", "keygen", "--out", key.to_str().unwrap()],
@@ -439,18 +421,7 @@ fn pack_fetch_killed_at_any_point_resumes_or_has_installed() {
     );
     let pack = tmp.path().join("fetch.qpack");
     let src = source(tmp.path(), "1.0.0", 4, 4);
-    ok(
-        &[
-            "pack",
-            "build",
-            src.to_str().unwrap(),
-            "--out",
-            pack.to_str().unwrap(),
-            "--key",
-            key.to_str().unwrap(),
-        ],
-        tmp.path(),
-    );
+    build(&src, &pack, Some(&key), tmp.path());
     ok(
         &[
             "server",

@@ -23,7 +23,6 @@ use serde::Serialize;
 use super::session::facilitator;
 use super::types::ApiError;
 use crate::device::Device;
-use crate::sync::client::HttpClient;
 use crate::sync::{self, BackgroundOptions, SyncError, SyncReport};
 
 /// How long after start-up the worker makes its first attempt, so the
@@ -407,13 +406,7 @@ fn run(device: Weak<Device>, woken: Receiver<()>, first: Duration, options: Back
 /// Probe, then one sync. Returns the outcome, and whether it stopped at
 /// the probe.
 fn attempt(device: &Device, options: &BackgroundOptions) -> (Result<SyncReport, SyncError>, bool) {
-    let probe = sync::state::enrolment(&device.conn())
-        .and_then(|e| e.ok_or(SyncError::NotEnrolled))
-        .and_then(|enrolment| {
-            let url = options.sync.server.as_deref().unwrap_or(&enrolment.url);
-            HttpClient::pinned(url, None, enrolment.ca_pem.as_deref())?
-                .healthz(options.probe_timeout)
-        });
+    let probe = sync::background::probe(device, options);
     if let Err(err) = probe {
         tracing::info!(%err, "campus server not reachable; sync waits");
         return (Err(err), true);

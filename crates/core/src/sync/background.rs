@@ -93,7 +93,8 @@ pub fn run_background(
     }
 }
 
-fn probe(device: &Device, options: &BackgroundOptions) -> Result<(), SyncError> {
+/// Whether the enrolled server answers `/healthz`: cheap, no credential.
+pub fn probe(device: &Device, options: &BackgroundOptions) -> Result<(), SyncError> {
     let enrolment = state::enrolment(&device.conn())?.ok_or(SyncError::NotEnrolled)?;
     let url = options.sync.server.as_deref().unwrap_or(&enrolment.url);
     HttpClient::pinned(url, None, enrolment.ca_pem.as_deref())?.healthz(options.probe_timeout)
