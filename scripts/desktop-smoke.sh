@@ -4,7 +4,7 @@
 # 1. starts it, checks that its window appears and shows the UI, and saves a
 #    screenshot to artifacts/desktop.png;
 # 2. drives it through tauri-driver (WebDriver for WebKitGTK): library,
-#    pack, lesson in its sandboxed qalam-pack: frame, Arabic right to left,
+#    pack, lesson in its sandboxed frame on the app's origin, Arabic right to left,
 #    with screenshots in artifacts/; then, with two learner profiles,
 #    that Tauri commands act only as the learner signed in in the window.
 source "$(dirname "$0")/lib.sh"

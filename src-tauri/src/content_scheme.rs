@@ -1,6 +1,17 @@
-//! The `qalam-pack:` scheme: lesson files for the sandboxed lesson frame,
-//! with the same headers as `qalam serve` gives them.
+//! Pack files for the sandboxed lesson frame, with the same headers as
+//! `qalam serve` gives them, in two places:
+//!
+//! - `/content/<pack>/<path>` on the app's own origin (`tauri://localhost`,
+//!   `http://tauri.localhost` on Windows), answered by [`on_app_request`]:
+//!   HTML and Markdown lessons load here, so the app can read their scroll
+//!   position and input, exactly as over HTTP where `/content/` shares the
+//!   app's origin too. The content policy keeps scripts, forms and top
+//!   navigation out (see `CONTENT_SECURITY_POLICY`), so sharing the origin
+//!   gives pack content nothing;
+//! - the `qalam-pack:` scheme, answered by [`respond`] on a thread of its
+//!   own: video and audio, which stream in pieces and need no shared origin.
 
+use std::borrow::Cow;
 use std::io::{Read, Seek, SeekFrom};
 
 use qalam_core::Device;
@@ -11,8 +22,36 @@ use tauri::http::{Request, Response, StatusCode, header};
 /// sits in memory whole.
 const MAX_CHUNK: u64 = 4 * 1024 * 1024;
 
+/// Where pack content lives on the app's own origin, as in `qalam serve`.
+pub const APP_CONTENT_PREFIX: &str = "/content/";
+
+/// Hook for every answer of the app's own `tauri:` protocol: a request under
+/// [`APP_CONTENT_PREFIX`] gets the pack file instead of the app's page (the
+/// asset resolver answered it with `index.html`, its fallback), with the
+/// content policy and none of the app's headers. Anything else is left alone.
+pub fn on_app_request(
+    device: &Device,
+    request: &Request<Vec<u8>>,
+    response: &mut Response<Cow<'static, [u8]>>,
+) {
+    let Some(rest) = request.uri().path().strip_prefix(APP_CONTENT_PREFIX) else {
+        return;
+    };
+    let answer = respond_to(device, rest, request);
+    let (parts, body) = answer.into_parts();
+    *response.status_mut() = parts.status;
+    *response.headers_mut() = parts.headers;
+    *response.body_mut() = Cow::Owned(body);
+}
+
+/// The `qalam-pack:` scheme: `qalam-pack://localhost/<pack>/<path>`.
 pub fn respond(device: &Device, request: &Request<Vec<u8>>) -> Response<Vec<u8>> {
-    let path = percent_encoding::percent_decode_str(request.uri().path())
+    respond_to(device, request.uri().path(), request)
+}
+
+/// Answers for `<pack>/<path>` (still percent-encoded, leading `/` allowed).
+fn respond_to(device: &Device, raw_path: &str, request: &Request<Vec<u8>>) -> Response<Vec<u8>> {
+    let path = percent_encoding::percent_decode_str(raw_path)
         .decode_utf8_lossy()
         .into_owned();
     let Some((pack, file)) = path.trim_start_matches('/').split_once('/') else {
@@ -98,7 +137,7 @@ mod tests {
     use qalam_core::{Device, Settings};
     use tauri::http::{Request, StatusCode, header};
 
-    use super::respond;
+    use super::{CONTENT_SECURITY_POLICY, respond};
 
     fn write(path: &Path, text: &str) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -167,7 +206,7 @@ content = { ar = "lessons/one.ar.md" }
             .to_str()
             .unwrap();
         assert!(
-            csp.starts_with("sandbox;") && !csp.contains("allow-scripts"),
+            csp.starts_with("sandbox allow-same-origin;") && csp.matches("allow-").count() == 1,
             "{csp}"
         );
         let body = String::from_utf8(response.body().clone()).unwrap();
@@ -175,6 +214,62 @@ content = { ar = "lessons/one.ar.md" }
             body.contains("dir=\"rtl\"") && !body.contains("<script>"),
             "{body}"
         );
+    }
+
+    /// The app's origin serves lessons under `/content/` (so the app can see
+    /// into the frame) with the content policy in place of the app's headers,
+    /// and leaves the app's own files alone.
+    #[test]
+    fn the_app_origin_serves_content_with_the_content_policy_only() {
+        use std::borrow::Cow;
+        let dir = tempfile::tempdir().unwrap();
+        let device = device_with_pack(dir.path());
+        let app_page = || {
+            tauri::http::Response::builder()
+                .header(header::CONTENT_SECURITY_POLICY, "default-src 'self'")
+                .header("Access-Control-Allow-Origin", "tauri://localhost")
+                .body(Cow::Borrowed(&b"<!doctype html><title>app</title>"[..]))
+                .unwrap()
+        };
+        let request = |uri: &str| Request::builder().uri(uri).body(Vec::new()).unwrap();
+
+        let mut response = app_page();
+        super::on_app_request(
+            &device,
+            &request("tauri://localhost/content/org.test.scheme/lessons/one.ar.md"),
+            &mut response,
+        );
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            response.headers()[header::CONTENT_SECURITY_POLICY],
+            CONTENT_SECURITY_POLICY
+        );
+        assert!(
+            !response
+                .headers()
+                .contains_key("access-control-allow-origin")
+        );
+        assert!(String::from_utf8_lossy(response.body()).contains("dir=\"rtl\""));
+
+        let mut missing = app_page();
+        super::on_app_request(
+            &device,
+            &request("http://tauri.localhost/content/org.test.scheme/..%2F..%2Fqalam.db"),
+            &mut missing,
+        );
+        assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            missing.headers()[header::CONTENT_SECURITY_POLICY],
+            CONTENT_SECURITY_POLICY
+        );
+
+        let mut page = app_page();
+        super::on_app_request(&device, &request("tauri://localhost/index.html"), &mut page);
+        assert_eq!(
+            page.headers()[header::CONTENT_SECURITY_POLICY],
+            "default-src 'self'"
+        );
+        assert!(String::from_utf8_lossy(page.body()).contains("<title>app</title>"));
     }
 
     #[test]

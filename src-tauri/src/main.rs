@@ -1,7 +1,8 @@
 //! The Qalam desktop window. Each command is a one-line delegation to
 //! `qalam_core::api` (the session token of the window, held in [`Tokens`],
-//! is passed along; the core checks it); pack content is served through the sandboxed
-//! `qalam-pack:` scheme. No business rules live here.
+//! is passed along; the core checks it); pack content is served sandboxed under
+//! `/content/` on the app's origin and through the `qalam-pack:` scheme (see
+//! `content_scheme`). No business rules live here.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
@@ -11,6 +12,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use qalam_core::api::exchange::{self as x, BundleLoaded, BundleStick, BundleWritten};
+use qalam_core::api::exchange::{CatalogueView, DownloadStatus, FetchArgs};
 use qalam_core::api::facilitate::{self as fac, NewLearner};
 use qalam_core::api::learners::{LearnerSummary, Progress};
 use qalam_core::api::session::{self, PickerProfile, SessionInfo};
@@ -391,6 +394,61 @@ fn enrol_device(
     syncing::enrol_device(&d, s.of(&w).as_deref(), &EnrolArgs { server, code })
 }
 
+#[tauri::command(async, rename_all = "snake_case")]
+fn bundle_export(d: Dev<'_>, s: Tok<'_>, w: Window, mount: String) -> Reply<BundleWritten> {
+    Ok(x::bundle_export(&d, s.of(&w).as_deref(), &mount)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn bundle_list(
+    d: Dev<'_>,
+    s: Tok<'_>,
+    w: Window,
+    mount: Option<String>,
+) -> Reply<Vec<BundleStick>> {
+    Ok(x::bundle_list(&d, s.of(&w).as_deref(), mount.as_deref())?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn bundle_import(
+    d: Dev<'_>,
+    s: Tok<'_>,
+    w: Window,
+    mount: String,
+    file: String,
+) -> Reply<BundleLoaded> {
+    Ok(x::bundle_import(&d, s.of(&w).as_deref(), &mount, &file)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn catalogue_list(d: Dev<'_>, s: Tok<'_>, w: Window, lang: Option<String>) -> Reply<CatalogueView> {
+    Ok(x::catalogue_list(
+        &d,
+        s.of(&w).as_deref(),
+        lang.as_deref().unwrap_or("en"),
+    )?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn pack_fetch(
+    d: Dev<'_>,
+    s: Tok<'_>,
+    w: Window,
+    id: String,
+    version: String,
+) -> Reply<DownloadStatus> {
+    Ok(x::pack_fetch(
+        &d,
+        s.of(&w).as_deref(),
+        &FetchArgs { id, version },
+    )?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+fn pack_fetch_status(d: Dev<'_>, s: Tok<'_>, w: Window) -> Reply<Vec<DownloadStatus>> {
+    Ok(x::pack_fetch_status(&d, s.of(&w).as_deref())?)
+}
+
 fn main() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
@@ -412,11 +470,29 @@ fn run() -> anyhow::Result<()> {
     device.backup_in_background_if_due();
     let scheme_device = Arc::clone(&device);
     let sync_device = Arc::clone(&device);
+    let window_device = Arc::clone(&device);
     tauri::Builder::default()
-        .setup(move |_app| {
+        .setup(move |app| {
             // Background sync with the campus server, when enrolled; its
             // first attempt waits until the window is up.
             syncing::start_worker(&sync_device, syncing::FIRST_ATTEMPT_DELAY);
+            // The window is built here (tauri.conf.json has `create: false`)
+            // because only a builder can hook the app's own protocol: lessons
+            // load from `/content/` on the app's origin, so the app can read
+            // their scroll position (see content_scheme).
+            let config = app
+                .config()
+                .app
+                .windows
+                .iter()
+                .find(|w| w.label == "main")
+                .cloned()
+                .ok_or("tauri.conf.json has no window labelled main")?;
+            tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+                .on_web_resource_request(move |request, response| {
+                    content_scheme::on_app_request(&window_device, &request, response);
+                })
+                .build()?;
             Ok(())
         })
         .manage(device)
@@ -459,7 +535,13 @@ fn run() -> anyhow::Result<()> {
             doctor_repair,
             sync_status,
             sync_now,
-            enrol_device
+            enrol_device,
+            bundle_export,
+            bundle_list,
+            bundle_import,
+            catalogue_list,
+            pack_fetch,
+            pack_fetch_status
         ])
         .run(tauri::generate_context!())?;
     Ok(())

@@ -99,6 +99,8 @@ pub struct Device {
     pub(crate) sessions: crate::api::session::Sessions,
     /// The background sync worker's handle and what it last did.
     pub(crate) sync_worker: crate::api::syncing::SyncWorker,
+    /// Pack downloads started from the app, and verdicts on sync files.
+    pub(crate) exchange: crate::api::exchange::Exchange,
 }
 
 impl Device {
@@ -133,6 +135,7 @@ impl Device {
             usb_cache: crate::usb::PeekCache::default(),
             sessions: crate::api::session::Sessions::default(),
             sync_worker: crate::api::syncing::SyncWorker::default(),
+            exchange: crate::api::exchange::Exchange::default(),
         };
         packs::cleanup::after_restart(&device)?;
         Ok(device)

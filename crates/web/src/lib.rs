@@ -156,6 +156,12 @@ fn status_of(code: &str) -> StatusCode {
         "forbidden" => StatusCode::FORBIDDEN,
         "slow_down" => StatusCode::TOO_MANY_REQUESTS,
         "not_yet" => StatusCode::UNPROCESSABLE_ENTITY,
+        "bundle_tampered"
+        | "bundle_other_org"
+        | "bundle_other_device"
+        | "bundle_own"
+        | "bundle_unreadable" => StatusCode::UNPROCESSABLE_ENTITY,
+        "stick_missing" => StatusCode::NOT_FOUND,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

@@ -275,6 +275,8 @@ picker-search = ابحث عن اسمك
 picker-search-none = لا يوجد اسم مطابق. تحقّق من الكتابة أو امسح المربّع.
 picker-ended-idle = خرجتَ لأن أحدًا لم يستخدم الحاسوب مدة من الوقت. عملك محفوظ.
 picker-ended-expired = انتهت جلستك. عملك محفوظ. اختر اسمك لتتابع.
+picker-db-notice = يحتاج العمل المحفوظ على هذا الحاسوب إلى فحص. يمكنك مواصلة التعلّم. من فضلك أخبر الميسّر.
+picker-db-facilitator = للميسّر: افحص قاعدة البيانات في الإعدادات
 signin-intro-learners = الميسّر وحده يستطيع إدارة المتعلّمين. اختر اسمك ثم اكتب كلمة المرور.
 signin-pin-label-learner = رقمك السري
 signin-pictures-label = اضغط صورك الأربع بالترتيب
@@ -563,3 +565,78 @@ db-repairing = جارٍ إصلاح قاعدة البيانات…
 db-repair-steps = ما فعله الإصلاح
 db-repaired-ok = أُصلحت قاعدة البيانات واجتازت الفحص.
 db-repaired-problems = انتهى الإصلاح، لكن الفحص ما زال يجد مشكلات:
+
+## Settings: sync by USB stick
+usb-sync-title = المزامنة عبر قرص USB
+usb-sync-help = إذا تعذّر الوصول إلى خادم المركز، فانقل العمل على قرص USB: احفظ ملف مزامنة هذا الجهاز على القرص واستورده على الخادم، ثم أعد الملف الذي يكتبه الخادم لهذا الجهاز وحمّله هنا.
+usb-sync-no-stick = لم يُعثَر على قرص USB. أوصل قرصًا وسيظهر هنا تلقائيًا.
+usb-sync-choose = قرص USB
+usb-sync-save = احفظ ملف المزامنة على القرص
+usb-sync-saving = جارٍ حفظ ملف المزامنة…
+usb-sync-saved =
+    { $count ->
+        [zero] حُفظ ملف المزامنة ({ $size }). لا جديد للإرسال: لدى الخادم كل سجلّات هذا الجهاز.
+        [one] حُفظ ملف المزامنة وفيه سجلّ واحد ({ $size }).
+        [two] حُفظ ملف المزامنة وفيه سجلّان ({ $size }).
+        [few] حُفظ ملف المزامنة وفيه { $count } سجلّات ({ $size }).
+        [many] حُفظ ملف المزامنة وفيه { $count } سجلًّا ({ $size }).
+       *[other] حُفظ ملف المزامنة وفيه { $count } سجلّ ({ $size }).
+    }
+usb-sync-saved-next = خذ القرص إلى خادم المركز واستورد الملف هناك.
+usb-sync-files = ملفات المزامنة على هذا القرص
+usb-sync-no-files = لا توجد ملفات مزامنة على هذا القرص بعد.
+usb-sync-file-ready = من خادم المركز لهذا الجهاز. جاهز للتحميل.
+usb-sync-file-outgoing = صُنع على هذا الجهاز. خذه إلى خادم المركز.
+usb-sync-refused-bundle_tampered = تغيّر هذا الملف أو تلف بعد كتابته. لا يمكن تحميله: اكتبه مرة أخرى.
+usb-sync-refused-bundle_other_org = هذا الملف يخصّ منظمة أخرى. لا يمكن تحميله هنا.
+usb-sync-refused-bundle_other_device = هذا الملف لجهاز آخر. حمّله على ذلك الجهاز.
+usb-sync-refused-bundle_unreadable = هذا ليس ملف مزامنة من قلم، أو أنه من إصدار أحدث من قلم.
+usb-sync-refused-not_enrolled = هذا الجهاز غير متصل بخادم المركز بعد، فلا يستطيع فحص ملفات المزامنة.
+usb-sync-refused-other = لا يمكن تحميل هذا الملف هنا.
+usb-sync-load = تحميل
+usb-sync-load-file = تحميل { $file }
+usb-sync-loading = جارٍ تحميل ملف المزامنة…
+usb-sync-loaded =
+    { $count ->
+        [zero] تمّ التحميل. لا جديد: كان كل ما فيه على هذا الجهاز من قبل.
+        [one] حُمّل سجلّ جديد واحد ({ $known } موجودة من قبل).
+        [two] حُمّل سجلّان جديدان ({ $known } موجودة من قبل).
+        [few] حُمّلت { $count } سجلّات جديدة ({ $known } موجودة من قبل).
+        [many] حُمّل { $count } سجلًّا جديدًا ({ $known } موجودة من قبل).
+       *[other] حُمّل { $count } سجلّ جديد ({ $known } موجودة من قبل).
+    }
+error-stick_missing = لم يعد قرص USB موصولًا. أعد توصيله واختره مرة أخرى.
+error-bundle_tampered = تغيّر ملف المزامنة هذا أو تلف بعد كتابته. لم يُحمَّل شيء: اكتبه مرة أخرى.
+error-bundle_other_org = ملف المزامنة هذا يخصّ منظمة أخرى. لم يُحمَّل شيء.
+error-bundle_other_device = ملف المزامنة هذا لجهاز آخر. لم يُحمَّل شيء.
+error-bundle_own = صُنع ملف المزامنة هذا على هذا الجهاز. خذه إلى خادم المركز بدلًا من ذلك.
+error-bundle_unreadable = هذا ليس ملف مزامنة من قلم، أو أنه من إصدار أحدث من قلم. لم يُحمَّل شيء.
+
+## Settings: course packs from the campus server
+catalogue-title = حزم الدروس من الخادم
+catalogue-help = يعرض خادم المركز حزم الدروس الخاصة بمنظمتك. نزّلها من هنا: تُفحص كل حزمة قبل تثبيتها، مثل الحزم التي تأتي على قرص USB.
+catalogue-not-enrolled = هذا الجهاز غير متصل بخادم المركز بعد. صِله من قسم «المزامنة مع خادم المركز» أعلاه، فتظهر هنا حزم الدروس التي يعرضها الخادم.
+catalogue-offline = تعذّر الوصول إلى خادم المركز الآن. تحقّق من الشبكة، ثم حاول مرة أخرى.
+catalogue-empty = لا يعرض خادم المركز أي حزم دروس بعد.
+catalogue-version = الإصدار { $version }
+catalogue-installed = مثبّتة
+catalogue-not-installed = غير موجودة على هذا الجهاز
+catalogue-update = يتوفّر تحديث (الإصدار { $installed } مثبّت)
+catalogue-downloading = جارٍ التنزيل…
+catalogue-download = تنزيل
+catalogue-download-pack = تنزيل { $title }
+catalogue-update-button = تحديث
+catalogue-update-pack = تحديث { $title }
+catalogue-downloading-pack = جارٍ تنزيل { $title }
+catalogue-progress = { $done } من { $total }
+catalogue-starting = يبدأ التنزيل…
+catalogue-done = نُزّلت وثُبّتت.
+catalogue-refresh = اسأل الخادم مرة أخرى
+catalogue-failed-interrupted = انقطع التنزيل. اضغط «تنزيل» مرة أخرى: سيكمل من حيث توقّف.
+catalogue-failed-untrusted = ناشر هذه الحزمة غير موثوق على هذا الجهاز. أضف مفتاحه في قسم «الناشرون الموثوقون»، ثم نزّلها مرة أخرى.
+catalogue-failed-invalid_pack = الملف المنزَّل تالف أو جرى تغييره، فلم يُثبَّت. حاول مرة أخرى، وإن تكرّر ذلك فأخبر مسؤول الخادم.
+catalogue-failed-disk_full = لا توجد مساحة فارغة كافية على هذا الحاسوب. احذف الدورات غير المستخدمة ثم حاول مرة أخرى.
+catalogue-failed-not_found = لم يعد الخادم يعرض هذه الحزمة. اسأل الخادم مرة أخرى.
+catalogue-failed-server_unreachable = تعذّر الوصول إلى خادم المركز. تحقّق من الشبكة، ثم اضغط «تنزيل» مرة أخرى: سيكمل من حيث توقّف.
+catalogue-failed-version_conflict = نسخة أحدث من هذه الدورة مثبّتة من قبل.
+catalogue-failed-other = تعذّر تنزيل الحزمة. حاول مرة أخرى.

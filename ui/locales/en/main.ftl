@@ -242,6 +242,8 @@ picker-search = Find your name
 picker-search-none = No name matches. Check the spelling, or clear the box.
 picker-ended-idle = You were signed out because nobody used the laptop for a while. Your work is saved.
 picker-ended-expired = Your session has ended. Your work is saved. Choose your name to go on.
+picker-db-notice = This laptop’s saved work needs a check. You can keep learning. Please tell your facilitator.
+picker-db-facilitator = Facilitators: check the database in Settings
 signin-intro-learners = Only a facilitator can manage learners. Choose your name, then type your password.
 signin-pin-label-learner = Your PIN
 signin-pictures-label = Press your four pictures in order
@@ -504,3 +506,72 @@ db-repairing = Repairing the database…
 db-repair-steps = What the repair did
 db-repaired-ok = The database is repaired and checks out.
 db-repaired-problems = The repair finished, but the check still finds problems:
+
+## Settings: sync by USB stick
+usb-sync-title = Sync by USB stick
+usb-sync-help = When the campus server cannot be reached, carry the work on a USB stick: save this device’s sync file onto the stick and import it on the server; then bring back the file the server writes for this device and load it here.
+usb-sync-no-stick = No USB stick found. Plug one in: it shows up here by itself.
+usb-sync-choose = USB stick
+usb-sync-save = Save sync file to stick
+usb-sync-saving = Saving the sync file…
+usb-sync-saved =
+    { $count ->
+        [0] Sync file saved ({ $size }). Nothing new to send: the server already has every record of this device.
+        [one] Sync file saved with one record ({ $size }).
+       *[other] Sync file saved with { $count } records ({ $size }).
+    }
+usb-sync-saved-next = Take the stick to the campus server and import the file there.
+usb-sync-files = Sync files on this stick
+usb-sync-no-files = No sync files on this stick yet.
+usb-sync-file-ready = From the campus server, for this device. Ready to load.
+usb-sync-file-outgoing = Made on this device. Take it to the campus server.
+usb-sync-refused-bundle_tampered = This file was changed or damaged after it was written. It cannot be loaded: write it again.
+usb-sync-refused-bundle_other_org = This file belongs to another organisation. It cannot be loaded here.
+usb-sync-refused-bundle_other_device = This file is for another device. Load it on that device.
+usb-sync-refused-bundle_unreadable = This is not a Qalam sync file, or it comes from a newer Qalam.
+usb-sync-refused-not_enrolled = This device is not connected to a campus server yet, so it cannot check sync files.
+usb-sync-refused-other = This file cannot be loaded here.
+usb-sync-load = Load
+usb-sync-load-file = Load { $file }
+usb-sync-loading = Loading the sync file…
+usb-sync-loaded =
+    { $count ->
+        [0] Loaded. Nothing new: this device already had everything in it.
+        [one] Loaded one new record ({ $known } already here).
+       *[other] Loaded { $count } new records ({ $known } already here).
+    }
+error-stick_missing = The USB stick is not there any more. Plug it in and choose it again.
+error-bundle_tampered = This sync file was changed or damaged after it was written. Nothing was loaded: write it again.
+error-bundle_other_org = This sync file belongs to another organisation. Nothing was loaded.
+error-bundle_other_device = This sync file is for another device. Nothing was loaded.
+error-bundle_own = This sync file was made on this device. Take it to the campus server instead.
+error-bundle_unreadable = This is not a Qalam sync file, or it comes from a newer Qalam. Nothing was loaded.
+
+## Settings: course packs from the campus server
+catalogue-title = Course packs from the server
+catalogue-help = The campus server offers your organisation’s course packs. Download them here: each one is checked before it is installed, like a pack from a USB stick.
+catalogue-not-enrolled = This device is not connected to a campus server yet. Connect it under “Sync with the campus server” above, and the server’s course packs show here.
+catalogue-offline = The campus server cannot be reached now. Check the network, then try again.
+catalogue-empty = The campus server offers no course packs yet.
+catalogue-version = Version { $version }
+catalogue-installed = Installed
+catalogue-not-installed = Not on this device
+catalogue-update = Update available (version { $installed } is installed)
+catalogue-downloading = Downloading…
+catalogue-download = Download
+catalogue-download-pack = Download { $title }
+catalogue-update-button = Update
+catalogue-update-pack = Update { $title }
+catalogue-downloading-pack = Downloading { $title }
+catalogue-progress = { $done } of { $total }
+catalogue-starting = Starting the download…
+catalogue-done = Downloaded and installed.
+catalogue-refresh = Check the server again
+catalogue-failed-interrupted = The download was cut off. Press Download again: it continues where it stopped.
+catalogue-failed-untrusted = The publisher of this pack is not trusted on this device. Add their key under Trusted publishers, then download again.
+catalogue-failed-invalid_pack = The downloaded file was damaged or changed, so it was not installed. Try again; if it keeps failing, tell the server’s administrator.
+catalogue-failed-disk_full = There is not enough free space on this laptop. Remove unused courses, then try again.
+catalogue-failed-not_found = The server no longer offers this pack. Check the server again.
+catalogue-failed-server_unreachable = The campus server could not be reached. Check the network, then press Download again: it continues where it stopped.
+catalogue-failed-version_conflict = A newer version of this course is already installed.
+catalogue-failed-other = The pack could not be downloaded. Try again.

@@ -239,6 +239,8 @@ picker-search = Trouver mon nom
 picker-search-none = Aucun nom ne correspond. Vérifiez l’orthographe ou videz la case.
 picker-ended-idle = Vous avez été déconnecté car personne n’a utilisé l’ordinateur depuis un moment. Votre travail est enregistré.
 picker-ended-expired = Votre session est terminée. Votre travail est enregistré. Choisissez votre nom pour continuer.
+picker-db-notice = Le travail enregistré sur cet ordinateur doit être vérifié. Vous pouvez continuer à apprendre. Prévenez votre animateur, s’il vous plaît.
+picker-db-facilitator = Animateurs : vérifiez la base de données dans les Réglages
 signin-intro-learners = Seul un animateur peut gérer les apprenants. Choisissez votre nom, puis tapez votre mot de passe.
 signin-pin-label-learner = Votre code
 signin-pictures-label = Appuyez sur vos quatre images dans l’ordre
@@ -501,3 +503,72 @@ db-repairing = Réparation de la base de données…
 db-repair-steps = Ce que la réparation a fait
 db-repaired-ok = La base de données est réparée et vérifiée.
 db-repaired-problems = La réparation est terminée, mais la vérification trouve encore des problèmes :
+
+## Settings: sync by USB stick
+usb-sync-title = Synchronisation par clé USB
+usb-sync-help = Quand le serveur du centre est injoignable, transportez le travail sur une clé USB : enregistrez le fichier de synchronisation de cet appareil sur la clé et importez-le sur le serveur ; rapportez ensuite le fichier que le serveur écrit pour cet appareil et chargez-le ici.
+usb-sync-no-stick = Aucune clé USB trouvée. Branchez-en une : elle apparaît ici toute seule.
+usb-sync-choose = Clé USB
+usb-sync-save = Enregistrer le fichier de synchronisation sur la clé
+usb-sync-saving = Enregistrement du fichier de synchronisation…
+usb-sync-saved =
+    { $count ->
+        [0] Fichier de synchronisation enregistré ({ $size }). Rien de nouveau à envoyer : le serveur a déjà tous les enregistrements de cet appareil.
+        [one] Fichier de synchronisation enregistré avec un enregistrement ({ $size }).
+       *[other] Fichier de synchronisation enregistré avec { $count } enregistrements ({ $size }).
+    }
+usb-sync-saved-next = Apportez la clé au serveur du centre et importez-y le fichier.
+usb-sync-files = Fichiers de synchronisation sur cette clé
+usb-sync-no-files = Pas encore de fichier de synchronisation sur cette clé.
+usb-sync-file-ready = Du serveur du centre, pour cet appareil. Prêt à charger.
+usb-sync-file-outgoing = Fait sur cet appareil. Apportez-le au serveur du centre.
+usb-sync-refused-bundle_tampered = Ce fichier a été modifié ou abîmé après son écriture. Il ne peut pas être chargé : écrivez-le à nouveau.
+usb-sync-refused-bundle_other_org = Ce fichier appartient à une autre organisation. Il ne peut pas être chargé ici.
+usb-sync-refused-bundle_other_device = Ce fichier est destiné à un autre appareil. Chargez-le sur cet appareil-là.
+usb-sync-refused-bundle_unreadable = Ce n’est pas un fichier de synchronisation Qalam, ou il vient d’une version plus récente de Qalam.
+usb-sync-refused-not_enrolled = Cet appareil n’est pas encore relié à un serveur de centre : il ne peut pas vérifier les fichiers de synchronisation.
+usb-sync-refused-other = Ce fichier ne peut pas être chargé ici.
+usb-sync-load = Charger
+usb-sync-load-file = Charger { $file }
+usb-sync-loading = Chargement du fichier de synchronisation…
+usb-sync-loaded =
+    { $count ->
+        [0] Chargé. Rien de nouveau : cet appareil avait déjà tout son contenu.
+        [one] Un nouvel enregistrement chargé ({ $known } déjà présents).
+       *[other] { $count } nouveaux enregistrements chargés ({ $known } déjà présents).
+    }
+error-stick_missing = La clé USB n’est plus là. Rebranchez-la et choisissez-la à nouveau.
+error-bundle_tampered = Ce fichier de synchronisation a été modifié ou abîmé après son écriture. Rien n’a été chargé : écrivez-le à nouveau.
+error-bundle_other_org = Ce fichier de synchronisation appartient à une autre organisation. Rien n’a été chargé.
+error-bundle_other_device = Ce fichier de synchronisation est destiné à un autre appareil. Rien n’a été chargé.
+error-bundle_own = Ce fichier de synchronisation a été fait sur cet appareil. Apportez-le plutôt au serveur du centre.
+error-bundle_unreadable = Ce n’est pas un fichier de synchronisation Qalam, ou il vient d’une version plus récente de Qalam. Rien n’a été chargé.
+
+## Settings: course packs from the campus server
+catalogue-title = Packs de cours du serveur
+catalogue-help = Le serveur du centre propose les packs de cours de votre organisation. Téléchargez-les ici : chacun est vérifié avant d’être installé, comme un pack venu d’une clé USB.
+catalogue-not-enrolled = Cet appareil n’est pas encore relié à un serveur de centre. Reliez-le dans « Synchronisation avec le serveur du centre » ci-dessus, et les packs de cours du serveur apparaîtront ici.
+catalogue-offline = Le serveur du centre est injoignable pour l’instant. Vérifiez le réseau, puis réessayez.
+catalogue-empty = Le serveur du centre ne propose pas encore de pack de cours.
+catalogue-version = Version { $version }
+catalogue-installed = Installé
+catalogue-not-installed = Pas sur cet appareil
+catalogue-update = Mise à jour disponible (la version { $installed } est installée)
+catalogue-downloading = Téléchargement…
+catalogue-download = Télécharger
+catalogue-download-pack = Télécharger { $title }
+catalogue-update-button = Mettre à jour
+catalogue-update-pack = Mettre à jour { $title }
+catalogue-downloading-pack = Téléchargement de { $title }
+catalogue-progress = { $done } sur { $total }
+catalogue-starting = Début du téléchargement…
+catalogue-done = Téléchargé et installé.
+catalogue-refresh = Interroger à nouveau le serveur
+catalogue-failed-interrupted = Le téléchargement a été coupé. Appuyez à nouveau sur Télécharger : il reprend là où il s’est arrêté.
+catalogue-failed-untrusted = L’éditeur de ce pack n’est pas reconnu sur cet appareil. Ajoutez sa clé dans Éditeurs de confiance, puis téléchargez à nouveau.
+catalogue-failed-invalid_pack = Le fichier téléchargé était abîmé ou modifié : il n’a pas été installé. Réessayez ; si cela recommence, prévenez l’administrateur du serveur.
+catalogue-failed-disk_full = Il n’y a pas assez d’espace libre sur cet ordinateur. Supprimez des cours inutilisés, puis réessayez.
+catalogue-failed-not_found = Le serveur ne propose plus ce pack. Interrogez à nouveau le serveur.
+catalogue-failed-server_unreachable = Le serveur du centre est injoignable. Vérifiez le réseau, puis appuyez à nouveau sur Télécharger : il reprend là où il s’est arrêté.
+catalogue-failed-version_conflict = Une version plus récente de ce cours est déjà installée.
+catalogue-failed-other = Le pack n’a pas pu être téléchargé. Réessayez.

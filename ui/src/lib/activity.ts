@@ -4,6 +4,16 @@
 /** Input within this long counts as "the learner is active". */
 export const ACTIVE_WINDOW_MS = 60_000;
 
+/** The active window in use: ACTIVE_WINDOW_MS, unless a browser test shortened
+ *  it by setting `globalThis.qalamTest = { activeWindowMs }` before the app
+ *  loaded (so it can tell input that counts from input that does not in
+ *  seconds, not minutes). Only code already running in the app's window can
+ *  set it; pack pages run no scripts. */
+export function activeWindowMs(): number {
+  const hook = (globalThis as { qalamTest?: { activeWindowMs?: unknown } }).qalamTest?.activeWindowMs;
+  return typeof hook === 'number' && Number.isFinite(hook) && hook > 0 ? hook : ACTIVE_WINDOW_MS;
+}
+
 /**
  * Counts the milliseconds during which the lesson was visible AND the
  * learner gave some input within the last `windowMs`. Time is credited in

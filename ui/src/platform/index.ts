@@ -7,7 +7,12 @@ import { createTauriTransport } from './tauri';
 import type { Transport } from './transport';
 import type {
   AppInfo,
+  BundleLoaded,
+  BundleStick,
+  BundleWritten,
+  CatalogueView,
   CommandName,
+  DownloadStatus,
   DatabaseHealth,
   RepairOutcome,
   SyncStatus,
@@ -102,12 +107,27 @@ export function command<K extends CommandName>(name: K, args: Commands[K]['args'
  *  segment is percent-encoded so names with `#`, `?`, spaces or non-ASCII
  *  letters reach the device intact. */
 export function contentUrl(contentPath: string): string {
-  const clean = contentPath.replace(/^\/+/, '');
-  const encoded = clean
+  return transport.contentBase + encodePath(contentPath);
+}
+
+/** Where HTML and Markdown lessons load, in the lesson frame: `/content/` on
+ *  the app's own origin in both transports (`qalam serve` routes it; the
+ *  desktop shell answers it on its `tauri:` origin). The shared origin lets the
+ *  app read the lesson's scroll position and see input inside the frame; the
+ *  content policy and the frame's sandbox keep scripts out of it. */
+export const FRAME_BASE = '/content/';
+
+/** URL of an HTML or Markdown lesson for the lesson frame (see FRAME_BASE). */
+export function frameUrl(contentPath: string): string {
+  return FRAME_BASE + encodePath(contentPath);
+}
+
+function encodePath(contentPath: string): string {
+  return contentPath
+    .replace(/^\/+/, '')
     .split('/')
     .map((segment) => encodeURIComponent(segment))
     .join('/');
-  return transport.contentBase + encoded;
 }
 
 /** `sign_in` without the token: the transport keeps it (HTTP) or the shell
@@ -179,6 +199,15 @@ export const api = {
   syncNow: (): Promise<SyncStatus> => command('sync_now', {}),
   enrolDevice: (server: string, code: string): Promise<SyncStatus> =>
     command('enrol_device', { server: server.trim(), code: code.trim() }),
+  /** Detected USB sticks and the sync files on each. */
+  bundleList: (): Promise<BundleStick[]> => command('bundle_list', {}),
+  bundleExport: (mount: string): Promise<BundleWritten> => command('bundle_export', { mount }),
+  bundleImport: (mount: string, file: string): Promise<BundleLoaded> => command('bundle_import', { mount, file }),
+  /** The campus server's packs: a network call, it may take seconds. */
+  catalogueList: (lang: string): Promise<CatalogueView> => command('catalogue_list', { lang }),
+  /** Starts (or resumes) a download; answers at once. Poll `packFetchStatus`. */
+  packFetch: (id: string, version: string): Promise<DownloadStatus> => command('pack_fetch', { id, version }),
+  packFetchStatus: (): Promise<DownloadStatus[]> => command('pack_fetch_status', {}),
 };
 
 export function isApiError(value: unknown): value is ApiError {

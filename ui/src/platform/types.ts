@@ -373,6 +373,81 @@ export interface SyncStatus {
   next_attempt_in_s: number | null;
 }
 
+/** Which way a sync file goes. */
+export type BundleKind = 'device_to_server' | 'server_to_device';
+
+/** `ready`: the campus server wrote it for this device; `outgoing`: this
+ *  device wrote it for the server; `refused`: `code` says why not. */
+export type BundleFileState = 'ready' | 'outgoing' | 'refused';
+
+/** A sync file in a stick's `qalam-sync` folder. Times are RFC 3339. */
+export interface BundleFile {
+  file: string;
+  size_bytes: number;
+  modified_at: string | null;
+  created_at: string | null;
+  kind: BundleKind | null;
+  state: BundleFileState;
+  code: ApiErrorCode | null;
+  message: string | null;
+}
+
+/** A detected USB stick; pass `root` back as `mount`. */
+export interface BundleStick {
+  root: string;
+  label: string;
+  files: BundleFile[];
+}
+
+export interface BundleWritten {
+  mount: string;
+  file: string;
+  device: string;
+  events: number;
+  bytes: number;
+}
+
+export interface BundleLoaded {
+  file: string;
+  events: number;
+  new: number;
+  duplicates: number;
+}
+
+export type CatalogueState = 'available' | 'update_available' | 'installed';
+export type DownloadState = 'running' | 'done' | 'failed';
+
+/** One pack download of this session (`pack_fetch`, `pack_fetch_status`). */
+export interface DownloadStatus {
+  id: string;
+  version: string;
+  state: DownloadState;
+  bytes_done: number;
+  bytes_total: number;
+  resumed_from: number;
+  outcome: 'installed' | 'updated' | 'up_to_date' | 'refused' | 'interrupted' | null;
+  /** `failed`: an error code, or why the pack was refused (`untrusted`, `invalid_pack`, `interrupted`, …) */
+  code: string | null;
+  message: string | null;
+}
+
+/** A pack the campus server offers: the highest version of its id. */
+export interface CatalogueItem {
+  id: string;
+  version: string;
+  title: LocalText;
+  languages: string[];
+  size_bytes: number;
+  installed_version: string | null;
+  state: CatalogueState;
+  download: DownloadStatus | null;
+}
+
+export interface CatalogueView {
+  server: string;
+  packs: CatalogueItem[];
+}
+
 /** Every command of docs/API.md with its arguments and its answer. */
 export interface Commands {
   app_info: { args: Record<string, never>; result: AppInfo };
@@ -413,6 +488,12 @@ export interface Commands {
   sync_status: { args: Record<string, never>; result: SyncStatus };
   sync_now: { args: Record<string, never>; result: SyncStatus };
   enrol_device: { args: { server: string; code: string }; result: SyncStatus };
+  bundle_list: { args: { mount?: string }; result: BundleStick[] };
+  bundle_export: { args: { mount: string }; result: BundleWritten };
+  bundle_import: { args: { mount: string; file: string }; result: BundleLoaded };
+  catalogue_list: { args: { lang: string }; result: CatalogueView };
+  pack_fetch: { args: { id: string; version: string }; result: DownloadStatus };
+  pack_fetch_status: { args: Record<string, never>; result: DownloadStatus[] };
 }
 
 export type CommandName = keyof Commands;
@@ -442,6 +523,12 @@ export const ERROR_CODES = [
   'server_refused',
   'server_version',
   'sync_failed',
+  'stick_missing',
+  'bundle_tampered',
+  'bundle_other_org',
+  'bundle_other_device',
+  'bundle_own',
+  'bundle_unreadable',
   'unavailable',
 ] as const;
 

@@ -5,7 +5,8 @@
 //   DRIVER=http://127.0.0.1:4444 APP=/path/to/qalam-desktop OUT=dir node desktop.e2e.mjs
 //
 // It opens the library, a pack and a lesson, and checks that the lesson's
-// sandboxed frame (served by the qalam-pack: scheme) shows the pack's page;
+// sandboxed frame (served under /content/ on the app's own origin) shows the
+// pack's page and that the app can see into it;
 // then switches to Arabic and checks the layout is right to left.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -71,9 +72,19 @@ test('the desktop window shows the library, a lesson in its sandboxed frame, and
     });
     await wd('POST', s(`/element/${lessons[0][ELEMENT]}/click`), {});
     const frame = await until('the lesson frame', async () => (await find('iframe.lesson-frame'))[0]);
-    assert.equal(await run('return arguments[0].getAttribute("sandbox")', [frame]), '');
+    assert.equal(await run('return arguments[0].getAttribute("sandbox")', [frame]), 'allow-same-origin');
     const src = await run('return arguments[0].getAttribute("src")', [frame]);
-    assert.match(src, /^(qalam-pack:\/\/localhost\/|http:\/\/qalam-pack\.localhost\/)/);
+    assert.match(src, /^\/content\//);
+    // The lesson loads on the app's own origin, so the app can see into it
+    // (its scroll position), and the content policy holds there too.
+    const inside = await until('the app reading the lesson frame', async () =>
+      run(
+        'const d = arguments[0].contentDocument; return d && d.readyState === "complete" && d.location.href !== "about:blank" ? d.location.origin + " " + location.origin : null',
+        [frame],
+      ),
+    );
+    const [frameOrigin, appOrigin] = inside.split(' ');
+    assert.equal(frameOrigin, appOrigin, 'the lesson shares the app origin');
 
     await wd('POST', s('/frame'), { id: frame });
     const heading = await until('the lesson page inside the frame', async () => {

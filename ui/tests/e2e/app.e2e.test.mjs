@@ -14,7 +14,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -215,6 +215,9 @@ async function startCampus(tag) {
   }
   return {
     base,
+    data,
+    org,
+    run,
     code: () => run(['enrol-code', '--centre', centre]),
     async stop() {
       if (!exited) {
@@ -467,7 +470,7 @@ async function journey(lang) {
     await page.locator('.lesson-item').nth(lessonIndex).click();
     const frameEl = page.locator('iframe.lesson-frame');
     await frameEl.waitFor();
-    assert.equal(await frameEl.getAttribute('sandbox'), '');
+    assert.equal(await frameEl.getAttribute('sandbox'), 'allow-same-origin');
     assert.equal(clean(await frameEl.getAttribute('title')), clean(lesson.title.text));
     const src = await frameEl.getAttribute('src');
     assert.ok(src.startsWith('/content/'), `frame src ${src}`);
@@ -609,6 +612,7 @@ async function journey(lang) {
         browser.problems.splice(0, browser.problems.length, ...browser.problems.filter((p) => !enrolNoise2(p)));
         await syncPanel.scrollIntoViewIfNeeded();
         await shot(page, `${lang}-10c-sync-enrolled`);
+        await usbSyncAndCatalogue(page, lang, server, campus, token);
       } finally {
         await campus.stop();
       }
@@ -664,6 +668,76 @@ async function journey(lang) {
     await browser.close();
     await server.stop();
   }
+}
+
+/** `qalam ARGS` for the campus server's data folder; returns stdout. */
+function qalamCli(args, what) {
+  const out = spawnSync(QALAM_BIN, args, { encoding: 'utf8' });
+  assert.equal(out.status, 0, `qalam ${what} failed: ${out.stderr || out.stdout}`);
+  return out.stdout;
+}
+
+/** Settings, enrolled: a facilitator saves this device's sync file to the
+ *  stick, the campus server takes it and writes one back, which the
+ *  facilitator loads; a damaged copy is refused in plain words. Then a pack
+ *  the device lacks is downloaded from the campus catalogue. */
+async function usbSyncAndCatalogue(page, lang, server, campus, token) {
+  const T = { en: { saved: 'Sync file saved', damaged: 'This file was changed or damaged after it was written. It cannot be loaded: write it again.', installed: 'Installed' },
+              ar: { saved: 'حُفظ ملف المزامنة', damaged: 'تغيّر هذا الملف أو تلف بعد كتابته. لا يمكن تحميله: اكتبه مرة أخرى.', installed: 'مثبّتة' } }[lang];
+  const stick = join(server.work, 'QALAM-STICK');
+  const usbPanel = page.locator('.usb-sync-panel');
+  await usbPanel.scrollIntoViewIfNeeded();
+  await usbPanel.locator('input[name=usb-sync-stick]:checked').waitFor();
+  await usbPanel.locator('.usb-save').click();
+  await usbPanel.locator('.usb-saved').waitFor({ timeout: 30_000 });
+  assert.ok(clean(await usbPanel.locator('.usb-saved .notice-title').innerText()).startsWith(T.saved));
+  const name = clean(await usbPanel.locator('.usb-saved code').innerText());
+  const match = /^from-([0-9a-f]{32})-\d{8}-\d{6}\.qbundle$/.exec(name);
+  assert.ok(match, `the sync file's name says whose and when: ${name}`);
+  const mine = join(stick, 'qalam-sync', name);
+  assert.ok(existsSync(mine), `${mine} is on the stick`);
+  await usbPanel.locator('.bundle-file[data-state=outgoing]', { hasText: name }).waitFor();
+
+  // The campus server imports it and writes one for this device; a copy
+  // with one byte changed lies beside it.
+  qalamCli(['--data', campus.data, 'bundle', 'import', mine], 'bundle import (server)');
+  const back = join(stick, 'qalam-sync', `for-${match[1]}.qbundle`);
+  qalamCli(['--data', campus.data, 'bundle', 'export', '--out', back, '--for', match[1]], 'bundle export --for');
+  const bytes = readFileSync(back);
+  bytes[Math.floor(bytes.length / 2)] ^= 0x40;
+  writeFileSync(join(stick, 'qalam-sync', 'changed.qbundle'), bytes);
+  const ready = usbPanel.locator('.bundle-file[data-state=ready]', { hasText: `for-${match[1]}` });
+  await ready.waitFor({ timeout: 15_000 });
+  const damaged = usbPanel.locator('.bundle-file[data-state=refused]', { hasText: 'changed.qbundle' });
+  await damaged.waitFor({ timeout: 15_000 });
+  assert.equal(clean(await damaged.locator('.bundle-verdict').innerText()), T.damaged);
+  assert.equal(await damaged.locator('.bundle-load').count(), 0, 'a damaged file offers no "Load"');
+  await ready.locator('.bundle-load').focus();
+  await page.keyboard.press('Enter');
+  await usbPanel.locator('.usb-load-result .usb-loaded').waitFor({ timeout: 30_000 });
+  await assertNamedControls(page, 'settings: usb sync');
+  await usbPanel.screenshot({ path: join(SCREENS, `usb-sync-${lang}.png`) });
+
+  // The catalogue: every sample pack is offered; one removed from this
+  // device is downloaded again from the server.
+  for (const file of samplePackFiles()) campus.run(['pack', 'add', file, '--org', campus.org]);
+  const installed = await api(server.base, 'list_packs', { lang });
+  const gone = installed[0];
+  await api(server.base, 'pack_remove', { id: gone.id }, token);
+  const catalogue = page.locator('.catalogue-panel');
+  await catalogue.scrollIntoViewIfNeeded();
+  await catalogue.locator('.catalogue-refresh').click();
+  const item = catalogue.locator('.catalogue-item', { hasText: clean(gone.title.text) });
+  await item.locator('.catalogue-download').waitFor({ timeout: 30_000 });
+  assert.equal(await catalogue.locator('.catalogue-item').count(), installed.length);
+  assert.match(clean(await item.locator('.catalogue-size').innerText()), lang === 'ar' ? /[٠-٩]/ : /\d/);
+  await item.locator('.catalogue-download').click();
+  await item.locator('.catalogue-done').waitFor({ timeout: 60_000 });
+  assert.equal(await item.getAttribute('data-state'), 'installed');
+  assert.equal(clean(await item.locator('.catalogue-state').innerText()), T.installed);
+  assert.ok((await api(server.base, 'list_packs', { lang })).some((p) => p.id === gone.id), 'the pack is installed again');
+  await assertNamedControls(page, 'settings: catalogue');
+  await catalogue.screenshot({ path: join(SCREENS, `catalogue-${lang}.png`) });
 }
 
 /** A command's raw answer: status and body, for checking refusals. */
@@ -1146,6 +1220,225 @@ async function quizTypesOnMock() {
   }
 }
 
+/** A pack made for the lesson-frame checks: a long lesson (to scroll) and a
+ *  hostile page (scripts, inline handlers, a form posting to the API, links
+ *  aiming at the app's window), built and signed with the real CLI. */
+async function buildFramePack(work) {
+  const { writeFileSync } = await import('node:fs');
+  const src = join(work, 'frame-pack');
+  mkdirSync(join(src, 'lessons'), { recursive: true });
+  writeFileSync(
+    join(src, 'pack.toml'),
+    `id = "org.test.frames"
+version = "1.0.0"
+title = { en = "Reading test", ar = "اختبار القراءة" }
+description = { en = "A long page and a hostile one.", ar = "صفحة طويلة وصفحة معادية." }
+languages = ["en", "ar"]
+subject = "literacy"
+level = "beginner"
+license = "CC-BY-4.0"
+
+[publisher]
+name = { en = "Qalam tests", ar = "اختبارات قلم" }
+
+[[lessons]]
+id = "long"
+title = { en = "A long reading", ar = "قراءة طويلة" }
+content = { en = "lessons/long.en.html", ar = "lessons/long.ar.html" }
+
+[[lessons]]
+id = "hostile"
+title = { en = "A hostile page", ar = "صفحة معادية" }
+content = { en = "lessons/hostile.en.html", ar = "lessons/hostile.ar.html" }
+`,
+  );
+  const long = (lang, dir, word) =>
+    `<!doctype html><html lang="${lang}" dir="${dir}"><head><meta charset="utf-8"><title>${word}</title></head><body>` +
+    Array.from({ length: 60 }, (_, i) => `<h2>${word} ${i + 1}</h2><p>${`${word} `.repeat(60)}</p>`).join('') +
+    '</body></html>';
+  writeFileSync(join(src, 'lessons', 'long.en.html'), long('en', 'ltr', 'Reading'));
+  writeFileSync(join(src, 'lessons', 'long.ar.html'), long('ar', 'rtl', 'قراءة'));
+  // Each line tries something pack content must never do; the test checks
+  // that none of it happened.
+  const hostile = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Hostile page</title>
+<script>document.title = 'script ran'; parent.document.title = 'script ran'; fetch('/api/sign_out', { method: 'POST' });</script>
+</head>
+<body onload="document.title = 'onload ran'; parent.location.hash = '#/settings'">
+<h1 id="hostile">Hostile page</h1>
+<img src="data:," onerror="parent.document.title = 'onerror ran'" alt="">
+<form id="post" method="post" action="/api/sign_out"><input name="x" value="1"><button id="send" type="submit">Send</button></form>
+<p><a id="top" href="/#/settings" target="_top">Replace the app</a></p>
+<p><a id="popup" href="/#/settings" target="_blank">Open a window</a></p>
+<p><a id="js" href="javascript:parent.document.title = 'link ran'">Run a script</a></p>
+</body></html>`;
+  writeFileSync(join(src, 'lessons', 'hostile.en.html'), hostile);
+  writeFileSync(join(src, 'lessons', 'hostile.ar.html'), hostile);
+  const key = join(work, 'frame-key');
+  const run = (args) => {
+    const r = spawnSync(QALAM_BIN, args, { encoding: 'utf8' });
+    assert.equal(r.status, 0, `qalam ${args.join(' ')}: ${r.stderr || r.stdout}`);
+  };
+  run(['pack', 'keygen', '--out', key]);
+  const out = join(work, 'frames.qpack');
+  run(['pack', 'build', src, '--out', out, '--key', key]);
+  return { file: out, pub: readFileSync(`${key}.pub`, 'utf8').trim() };
+}
+
+/** How far down the lesson frame's page is, 0–1, read from the app's side:
+ *  this works only because the frame shares the app's origin. */
+const frameFraction = (page) =>
+  page.evaluate(() => {
+    const box = document.querySelector('iframe.lesson-frame')?.contentDocument?.scrollingElement;
+    return box ? box.scrollTop / (box.scrollHeight - box.clientHeight) : null;
+  });
+
+/** Waits until the lesson frame shows a loaded pack page the app can see into. */
+const frameLoaded = (page, minScroll = 0) =>
+  page.waitForFunction((min) => {
+    const doc = document.querySelector('iframe.lesson-frame')?.contentDocument;
+    const box = doc?.scrollingElement;
+    return !!doc && doc.readyState === 'complete' && doc.location.href !== 'about:blank' && !!box && box.scrollHeight - box.clientHeight >= min;
+  }, minScroll);
+
+/** HTML lessons share the app's origin with no scripts: the reading place is
+ *  kept, reading inside the frame counts as activity, and a hostile page can
+ *  do nothing. Also the picker's notice of a damaged database. */
+async function lessonFrameJourney(lang) {
+  const F = FACILITATOR[lang];
+  const server = await startServer(`frames-${lang}`, F);
+  const browser = await openBrowser(`frames-${lang}`);
+  const { page, context } = browser;
+  // A short active window (3 s instead of 60 s), so the test can tell input
+  // that counts from input that does not in seconds.
+  const WINDOW_MS = 3000;
+  await context.addInitScript((ms) => {
+    globalThis.qalamTest = { activeWindowMs: ms };
+  }, WINDOW_MS);
+  try {
+    const pack = await buildFramePack(server.work);
+    const facToken = await signInApi(server.base, await facilitatorId(server.base, F.name), F.pin);
+    await api(server.base, 'trust_add', { public_key: pack.pub }, facToken);
+    const { job } = await api(server.base, 'import_start', { paths: [pack.file], allow_untrusted: false }, facToken);
+    for (let i = 0; ; i++) {
+      const status = await api(server.base, 'import_status', { job }, facToken);
+      if (status.state === 'done') break;
+      assert.ok(i < 150, `the import finished: ${JSON.stringify(status)}`);
+      await sleep(200);
+    }
+    const reader = lang === 'ar' ? 'سامي' : 'Sami';
+    const sami = await api(server.base, 'learner_add', { name: reader, avatar: 'colour-green', language: lang }, facToken);
+    await api(server.base, 'sign_out', {}, facToken);
+
+    // 1. A damaged database (as the start-up check would report it): the
+    //    picker says so calmly, and signing in goes on.
+    await page.route('**/api/database_health', (route) =>
+      route.fulfill({ contentType: 'application/json', body: JSON.stringify({ state: 'damaged', problems: [], took_ms: 12, backups: 1 }) }),
+    );
+    await switchLanguage(page, server.base, lang);
+    await page.locator('.db-notice').waitFor();
+    assert.equal(await page.locator('.db-notice').getAttribute('role'), 'status');
+    assert.match(clean(await page.locator('.db-notice').innerText()), lang === 'ar' ? /أخبر الميسّر/ : /Please tell your facilitator/);
+    assert.equal(await page.locator('.db-notice a').getAttribute('href'), '#/settings');
+    await shot(page, `${lang}-40-picker-database-notice`);
+    await page.unroute('**/api/database_health');
+    await page.locator('.profile-button', { hasText: reader }).click();
+    await page.locator('header .who').waitFor();
+
+    // 2. A long HTML lesson: scroll inside the frame for longer than the
+    //    active window; every wheel turn in the frame is activity.
+    const lessonHash = (id) => `#/pack/org.test.frames/lesson/${id}`;
+    await page.evaluate((h) => (location.hash = h), lessonHash('long'));
+    await frameLoaded(page, 1000);
+    assert.equal(await page.locator('iframe.lesson-frame').getAttribute('sandbox'), 'allow-same-origin');
+    const openedAt = Date.now();
+    const range = await page.evaluate(() => {
+      const box = document.querySelector('iframe.lesson-frame').contentDocument.scrollingElement;
+      return box.scrollHeight - box.clientHeight;
+    });
+    const frameBox = await page.locator('iframe.lesson-frame').boundingBox();
+    await page.mouse.move(frameBox.x + frameBox.width / 2, frameBox.y + frameBox.height / 2);
+    const STEPS = 8;
+    for (let i = 0; i < STEPS; i++) {
+      await page.mouse.wheel(0, range / 2 / STEPS);
+      await sleep(1000);
+    }
+    await page.waitForFunction(() => {
+      const box = document.querySelector('iframe.lesson-frame').contentDocument.scrollingElement;
+      return box.scrollTop > 0;
+    });
+    const left = await frameFraction(page);
+    assert.ok(left > 0.3 && left < 0.7, `scrolled to about half: ${left}`);
+    await shot(page, `${lang}-41-lesson-scrolled`);
+
+    // Leaving sends the position and the time.
+    await page.locator('.back-link').click();
+    await page.locator('.lesson-item').first().waitFor();
+    const token = await page.evaluate(() => sessionStorage.getItem('qalam.session'));
+    let lesson;
+    for (let i = 0; i < 50; i++) {
+      const mine = await api(server.base, 'my_progress', { lang }, token);
+      lesson = mine.courses.find((c) => c.pack_id === 'org.test.frames')?.lessons.find((l) => l.lesson_id === 'long');
+      if (lesson && lesson.active_seconds > 0) break;
+      await sleep(100);
+    }
+    const elapsed = Math.ceil((Date.now() - openedAt) / 1000) + 2;
+    // Without the frame's input only the first 3 s would count.
+    assert.ok(lesson.active_seconds >= STEPS - 2 && lesson.active_seconds <= elapsed, `active ${lesson.active_seconds}s over ${STEPS}s of scrolling in the frame (${elapsed}s in all): ${JSON.stringify(lesson)}`);
+    assert.ok(Math.abs(lesson.position / 10000 - left) < 0.02, `saved position ${lesson.position} for ${left}`);
+
+    // 3. Reopening puts the page back where the learner left it.
+    await page.locator('.lesson-item').first().click();
+    await frameLoaded(page, 1000);
+    await page.waitForFunction(() => document.querySelector('iframe.lesson-frame').contentDocument.scrollingElement.scrollTop > 0, null, { timeout: 10_000 });
+    const back = await frameFraction(page);
+    assert.ok(Math.abs(back - left) < 0.03, `reopened at ${back}, left at ${left}`);
+    await shot(page, `${lang}-42-lesson-reopened`);
+
+    // 4. A hostile page: nothing in it runs, posts, or navigates the app.
+    const csp = (await fetch(`${server.base}/content/org.test.frames/lessons/hostile.en.html`)).headers.get('content-security-policy');
+    assert.match(csp, /^sandbox allow-same-origin;/);
+    assert.equal(csp.match(/allow-/g).length, 1, csp);
+    assert.match(csp, /script-src 'none'/);
+    const fromFrame = [];
+    page.on('request', (req) => {
+      if (req.frame() !== page.mainFrame() && /\/api\//.test(req.url())) fromFrame.push(`${req.method()} ${req.url()}`);
+    });
+    const appTitle = await page.title();
+    await page.evaluate((h) => (location.hash = h), lessonHash('hostile'));
+    await page.waitForFunction(() => document.querySelector('iframe.lesson-frame')?.contentDocument?.querySelector('#hostile'));
+    await frameLoaded(page);
+    await sleep(500);
+    const frame = page.frameLocator('iframe.lesson-frame');
+    await frame.locator('#send').click();
+    await frame.locator('#top').click();
+    await frame.locator('#popup').click();
+    await frame.locator('#js').click();
+    await sleep(1000);
+    assert.equal(await page.evaluate(() => document.querySelector('iframe.lesson-frame').contentDocument.title), 'Hostile page', 'no script ran in the page');
+    assert.equal(await page.evaluate(() => document.querySelector('iframe.lesson-frame').contentDocument.querySelector('#hostile') !== null), true, 'the form did not replace the page');
+    assert.notEqual(await page.title(), 'script ran');
+    assert.ok(!/ran/.test(await page.title()), `the app's title: ${await page.title()} (was ${appTitle})`);
+    assert.equal(await page.evaluate(() => location.hash), lessonHash('hostile'), 'the app was not navigated');
+    assert.equal(context.pages().length, 1, 'no window opened');
+    assert.deepEqual(fromFrame, [], 'the page reached no API');
+    // Still signed in: the page could not sign the learner out.
+    assert.equal((await api(server.base, 'session_info', {}, token)).learner_id, sami.id);
+    await page.locator('header .who').waitFor();
+    await shot(page, `${lang}-43-hostile-page`);
+    // The browser's own reports of what it blocked are expected here.
+    const blocked = /sandboxed|allow-scripts|allow-forms|allow-popups|allow-top-navigation|Blocked|Refused|Unsafe attempt|violates the following Content Security Policy/;
+    assert.ok(browser.problems.some((p) => /allow-scripts|script-src/.test(p)), `the browser blocked the scripts: ${browser.problems.join('\n')}`);
+    const rest = browser.problems.filter((p) => !blocked.test(p));
+    assert.deepEqual(rest, [], 'no other page errors, console errors or failed requests');
+  } catch (err) {
+    await shot(page, `${lang}-frames-zz-failure`).catch(() => {});
+    throw err;
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
 describe('Qalam UI against qalam serve', () => {
   before(() => {
     rmSync(SCREENS, { recursive: true, force: true });
@@ -1166,5 +1459,7 @@ describe('Qalam UI against qalam serve', () => {
   test('English: a facilitator manages learners and sees centre progress', { timeout: 240_000, skip: MOCK }, () => facilitatorJourney('en'));
   test('Arabic: the facilitator journey, right to left', { timeout: 240_000, skip: MOCK }, () => facilitatorJourney('ar'));
   test('Mock: every question type on the quiz screen', { timeout: 120_000, skip: !MOCK }, () => quizTypesOnMock());
+  test('English: HTML lessons keep their place, count reading as activity, and run nothing', { timeout: 120_000, skip: MOCK }, () => lessonFrameJourney('en'));
+  test('Arabic: lesson frames and the database notice, right to left', { timeout: 120_000, skip: MOCK }, () => lessonFrameJourney('ar'));
   test('Isolation: one learner’s session cannot reach another’s progress or manage profiles', { timeout: 120_000, skip: MOCK }, () => isolation());
 });

@@ -116,7 +116,23 @@ const FACILITATOR_ONLY = new Set([
   'usb_scan', 'import_start', 'import_status', 'pack_remove', 'trust_list', 'trust_add',
   'learner_list', 'learner_add', 'learner_rename', 'learner_archive', 'learner_reset_pin', 'centre_progress',
   'doctor_repair', 'sync_status', 'sync_now', 'enrol_device',
+  'bundle_export', 'bundle_list', 'bundle_import', 'catalogue_list', 'pack_fetch', 'pack_fetch_status',
 ]);
+
+// Sync files on the one mock stick, and pack downloads from the catalogue
+// (which needs an enrolment, like the real one).
+const STICK = '/media/usb/QALAM';
+const stickFiles = [
+  { file: 'for-mock-device.qbundle', size_bytes: 18_400, modified_at: '2026-11-25T09:00:00Z', created_at: '2026-11-25T08:59:00Z', kind: 'server_to_device', state: 'ready', code: null, message: null },
+  { file: 'changed.qbundle', size_bytes: 18_400, modified_at: '2026-11-24T09:00:00Z', created_at: null, kind: null, state: 'refused', code: 'bundle_tampered', message: 'the bundle’s checksum does not match: the file was cut short or damaged on the stick; export it again' },
+];
+const downloads = new Map();
+function downloadStatus(d) {
+  const done = Math.min(d.total, Math.round(((Date.now() - d.started) / 2000) * d.total));
+  const finished = done >= d.total;
+  if (finished) state.installed.set(d.id, state.installed.get(d.id) ?? new Date().toISOString());
+  return { id: d.id, version: d.version, state: finished ? 'done' : 'running', bytes_done: done, bytes_total: d.total, resumed_from: 0, outcome: finished ? 'installed' : null, code: null, message: finished ? `installed ${d.id} ${d.version}` : null };
+}
 
 // Sync: never enrolled until `enrol_device` names a server this mock
 // pretends to reach (any address on port 7878) with the code `GOOD-CODE`.
@@ -332,6 +348,39 @@ const commands = {
     sync.syncingUntil = Date.now() + 1500;
     return syncStatus();
   },
+  bundle_list: () => [{ root: STICK, label: 'QALAM', files: stickFiles }],
+  bundle_export: ({ mount }) => {
+    if (mount !== STICK) fail('stick_missing', `the USB stick ${mount} is not plugged in any more`);
+    if (!sync.enrolled) fail('not_enrolled', 'this device is not enrolled with a campus server');
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+    const file = `from-${'d'.repeat(32)}-${stamp}.qbundle`;
+    stickFiles.unshift({ file, size_bytes: 2_400, modified_at: new Date().toISOString(), created_at: new Date().toISOString(), kind: 'device_to_server', state: 'outgoing', code: 'bundle_own', message: 'this sync file was written by this device; take it to the campus server and import it there' });
+    return { mount, file, device: 'd'.repeat(32), events: 12, bytes: 2_400 };
+  },
+  bundle_import: ({ mount, file }) => {
+    if (mount !== STICK) fail('stick_missing', `the USB stick ${mount} is not plugged in any more`);
+    const f = stickFiles.find((x) => x.file === file) ?? fail('not_found', `no sync file ${file}`);
+    if (f.state !== 'ready') fail(f.code, f.message);
+    return { file, events: 40, new: 25, duplicates: 15 };
+  },
+  catalogue_list: ({ lang = 'en' }) => {
+    if (!sync.enrolled) fail('not_enrolled', 'this device is not enrolled with a campus server');
+    return {
+      server: sync.enrolled,
+      packs: PACKS.map((p) => {
+        const d = downloads.get(p.id);
+        const status = d ? downloadStatus(d) : null;
+        return { id: p.id, version: p.version, title: pick(p.title, lang), languages: p.languages, size_bytes: p.size, installed_version: state.installed.has(p.id) ? p.version : null, state: state.installed.has(p.id) ? 'installed' : 'available', download: status };
+      }),
+    };
+  },
+  pack_fetch: ({ id, version }) => {
+    if (!sync.enrolled) fail('not_enrolled', 'this device is not enrolled with a campus server');
+    const p = PACKS.find((x) => x.id === id && x.version === version) ?? fail('not_found', `no pack ${id} ${version} in the catalogue`);
+    downloads.set(p.id, { id: p.id, version: p.version, total: p.size, started: Date.now() });
+    return downloadStatus(downloads.get(p.id));
+  },
+  pack_fetch_status: () => [...downloads.values()].map(downloadStatus),
   centre_progress: () => ({
     learners: PROFILES.map((p) => ({
       id: p.id,
@@ -464,7 +513,8 @@ createServer(async (req, res) => {
     if (url.pathname.startsWith('/content/')) {
       const [packId, ...rest] = url.pathname.slice(9).split('/').map(decodeURIComponent);
       const file = rest.join('/');
-      res.setHeader('Content-Security-Policy', "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'");
+      // As crates/core/src/packs/content.rs: the shared origin, and no way to use it.
+      res.setHeader('Content-Security-Policy', "sandbox allow-same-origin; default-src 'none'; script-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'; form-action 'none'");
       res.setHeader('X-Content-Type-Options', 'nosniff');
       if (/\.(html|md)$/.test(file)) {
         res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(lessonPage(packId, file));

@@ -8,10 +8,31 @@ use crate::device::Device;
 use crate::error::CoreError;
 use crate::storage;
 
-/// The Content-Security-Policy for pack content: no scripts (the `sandbox`
-/// directive without `allow-scripts`), no network, nothing but the pack's own
-/// files. Browsers apply it even when a lesson is opened outside its frame.
-pub const CONTENT_SECURITY_POLICY: &str = "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'";
+/// The Content-Security-Policy for pack content. Browsers apply it even when
+/// a lesson is opened outside its frame.
+///
+/// The `sandbox` directive grants `allow-same-origin` and nothing else, so
+/// the app (served from the same origin) can read the lesson's scroll
+/// position and see input inside it: that is how an HTML lesson reopens where
+/// the learner left it and how reading inside the frame counts as activity.
+/// This is safe only because the same policy leaves pack content without any
+/// way to act on that origin:
+///
+/// - no `allow-scripts`, and `script-src 'none'` besides: no `<script>`, no
+///   inline handler (`onload=`), no `javascript:` URL runs, so nothing in the
+///   page can read storage, call `/api/…`, or touch the app's document;
+/// - no `allow-forms`, and `form-action 'none'` besides: a form cannot post
+///   to `/api/…` (which needs a session token in a header a form cannot set,
+///   and JSON, in any case);
+/// - no `allow-top-navigation` or `allow-popups`: a link cannot replace the
+///   app or open windows; `default-src 'none'` and `connect-src` unset: no
+///   network beyond the pack's own images, media, styles and fonts.
+///
+/// The lesson frame carries the same allowance (`sandbox="allow-same-origin"`)
+/// so that any page the frame navigates to, even the app's own, stays
+/// script-less. Adding any other allowance here, or to the frame, would let
+/// pack content act as the app: never do that.
+pub const CONTENT_SECURITY_POLICY: &str = "sandbox allow-same-origin; default-src 'none'; script-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'; form-action 'none'";
 
 /// A file to serve: either a file on disk (served with range support) or a
 /// rendered document.
@@ -156,6 +177,20 @@ mod tests {
             assert!(!is_servable_path(bad), "{bad}");
         }
         assert!(is_servable_path("lessons/01.en.html"));
+    }
+
+    #[test]
+    fn the_content_policy_grants_the_shared_origin_and_nothing_that_could_use_it() {
+        let (sandbox, rest) = CONTENT_SECURITY_POLICY.split_once(';').unwrap_or_default();
+        assert_eq!(sandbox.trim(), "sandbox allow-same-origin");
+        assert!(!rest.contains("allow-"), "{rest}");
+        for directive in [
+            "default-src 'none'",
+            "script-src 'none'",
+            "form-action 'none'",
+        ] {
+            assert!(rest.contains(directive), "{directive}");
+        }
     }
 
     #[test]

@@ -229,19 +229,9 @@ pub fn fetch_with_progress(
     options: &FetchOptions,
     progress: &mut dyn FnMut(&CatalogueEntry, u64),
 ) -> Result<FetchReport, SyncError> {
-    let enrolment = state::enrolment(&device.conn())?.ok_or(SyncError::NotEnrolled)?;
-    let base = normalise_url(options.server.as_deref().unwrap_or(&enrolment.url))?;
-    let http = Http::new(&base, enrolment.credential, enrolment.ca_pem.as_deref())?;
-
+    let (base, http) = connect(device, options)?;
     let dir = downloads_dir(device);
-    fs::create_dir_all(&dir).map_err(|e| CoreError::io("create the folder", &dir, e))?;
-    let lock_path = dir.join(LOCK_FILE);
-    let lock = File::create(&lock_path).map_err(|e| CoreError::io("create", &lock_path, e))?;
-    if lock.try_lock().is_err() {
-        return Err(SyncError::Core(CoreError::Conflict(
-            "another pack fetch is running on this device; wait for it to finish".into(),
-        )));
-    }
+    let lock = lock_downloads(&dir)?;
 
     let catalogue = http.catalogue()?;
     let steps = {
@@ -303,6 +293,92 @@ pub fn fetch_with_progress(
         "pack fetch"
     );
     Ok(report)
+}
+
+/// The enrolled server's address and a client holding the credential.
+fn connect(device: &Device, options: &FetchOptions) -> Result<(String, Http), SyncError> {
+    let enrolment = state::enrolment(&device.conn())?.ok_or(SyncError::NotEnrolled)?;
+    let base = normalise_url(options.server.as_deref().unwrap_or(&enrolment.url))?;
+    let http = Http::new(&base, enrolment.credential, enrolment.ca_pem.as_deref())?;
+    Ok((base, http))
+}
+
+/// One fetch at a time per data folder: the lock is held while the
+/// returned file is open.
+fn lock_downloads(dir: &Path) -> Result<File, SyncError> {
+    fs::create_dir_all(dir).map_err(|e| CoreError::io("create the folder", dir, e))?;
+    let lock_path = dir.join(LOCK_FILE);
+    let lock = File::create(&lock_path).map_err(|e| CoreError::io("create", &lock_path, e))?;
+    if lock.try_lock().is_err() {
+        return Err(SyncError::Core(CoreError::Conflict(
+            "another pack fetch is running on this device; wait for it to finish".into(),
+        )));
+    }
+    Ok(lock)
+}
+
+/// The catalogue of the server this device is enrolled with, and that
+/// server's address. Holds the database only to read the enrolment.
+pub fn catalogue(
+    device: &Device,
+    options: &FetchOptions,
+) -> Result<(String, Vec<CatalogueEntry>), SyncError> {
+    let (base, http) = connect(device, options)?;
+    Ok((base, http.catalogue()?))
+}
+
+/// Downloads and installs the one catalogue entry `id` `version`, as
+/// [`fetch_with_progress`] does for every pack: resuming a `.part` left by
+/// an earlier attempt. A version not newer than the installed one is
+/// reported up to date without downloading.
+pub fn fetch_entry(
+    device: &Device,
+    options: &FetchOptions,
+    id: &str,
+    version: &str,
+    progress: &mut dyn FnMut(&CatalogueEntry, u64),
+) -> Result<PackFetch, SyncError> {
+    let (_, http) = connect(device, options)?;
+    let lock = lock_downloads(&downloads_dir(device))?;
+    let entry = http
+        .catalogue()?
+        .into_iter()
+        .find(|e| e.id == id && e.version == version)
+        .ok_or_else(|| {
+            SyncError::Core(CoreError::NotFound {
+                what: "pack in the campus server's catalogue",
+                id: format!("{id} {version}"),
+            })
+        })?;
+    let installed = storage::packs::get(&device.conn(), id)?.map(|row| row.version);
+    let step = plan(std::slice::from_ref(&entry), |_| installed.clone())
+        .into_iter()
+        .next();
+    let result = match step {
+        Some(Step::Fetch(entry)) => {
+            fetch_one(device, &http, &entry, options.allow_untrusted, progress)
+        }
+        Some(Step::UpToDate { installed, .. }) => PackFetch {
+            message: format!("{id} {installed} is already installed"),
+            id: entry.id,
+            version: entry.version,
+            outcome: FetchOutcome::UpToDate,
+            reason: None,
+            downloaded_bytes: 0,
+            resumed_from: 0,
+        },
+        Some(Step::Malformed(entry, why)) => {
+            refused(&entry, Reason::InvalidPack, why, Transfer::default())
+        }
+        None => refused(
+            &entry,
+            Reason::DeviceError,
+            "nothing to do".into(),
+            Transfer::default(),
+        ),
+    };
+    drop(lock);
+    Ok(result)
 }
 
 /// Deletes downloads of files the catalogue no longer asks for (an older
