@@ -242,12 +242,25 @@ pub enum ServerCommand {
         /// Hours until the code expires
         #[arg(long, value_name = "N", default_value_t = 72)]
         valid_hours: u32,
+        /// Also write an enrolment file, to carry to a device without a link
+        /// on a USB stick (`qalam enrol --file FILE`)
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// With --out: the campus server's address, written into the file
+        #[arg(long, value_name = "URL", requires = "out")]
+        server_url: Option<String>,
+        /// With --out: a campus CA certificate (PEM) for the device to pin
+        #[arg(long, value_name = "FILE", requires = "out")]
+        ca: Option<PathBuf>,
         #[command(flatten)]
         store: ServerStoreArgs,
     },
     /// Manage enrolled devices
     #[command(subcommand)]
     Device(ServerDeviceCommand),
+    /// Manage the accounts of the admin web page (/admin)
+    #[command(subcommand)]
+    Admin(ServerAdminCommand),
     /// Offer course packs to an organisation's devices (kept in DIR/packs)
     #[command(subcommand)]
     Pack(ServerPackCommand),
@@ -323,6 +336,21 @@ pub enum ServerPackCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum ServerAdminCommand {
+    /// Create an admin account with a new random password; prints the
+    /// password alone on the last line (it is shown only this once)
+    Add {
+        name: String,
+        /// Organisation id (32 hex digits, from `server org add`): the admin
+        /// manages only this organisation [default: the whole server]
+        #[arg(long, value_name = "ORG_ID")]
+        org: Option<String>,
+        #[command(flatten)]
+        store: ServerStoreArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum ServerDeviceCommand {
     /// Refuse a device's credential and pushes from now on; prints its id last
     Revoke {
@@ -335,12 +363,23 @@ pub enum ServerDeviceCommand {
 
 #[derive(clap::Args, Debug)]
 pub struct EnrolArgs {
-    /// Campus server address, e.g. http://10.0.0.5:7878
-    #[arg(long, value_name = "URL")]
-    pub server: String,
+    /// Campus server address, e.g. http://10.0.0.5:7878 (with --file: instead
+    /// of the one the file names)
+    #[arg(long, value_name = "URL", required_unless_present = "file")]
+    pub server: Option<String>,
     /// Enrolment code from `qalam server enrol-code`
-    #[arg(long, value_name = "CODE")]
-    pub code: String,
+    #[arg(
+        long,
+        value_name = "CODE",
+        required_unless_present = "file",
+        conflicts_with = "file"
+    )]
+    pub code: Option<String>,
+    /// Enrol offline from an enrolment file carried on a USB stick
+    /// (`qalam server enrol-code --out FILE`); the server binds it at the
+    /// first sync or bundle
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
     /// Campus CA certificate (PEM) to pin: HTTPS to the server is then
     /// trusted only if its certificate chains to this CA
     #[arg(long, value_name = "FILE")]

@@ -443,6 +443,7 @@ fn damaged_foreign_and_revoked_bundles_are_refused_and_store_nothing() {
             presence_epoch: 0,
             since_epoch: 0,
             cursors: Default::default(),
+            enrolment: None,
         },
         &[] as &[Part],
         &credential_key(&enrolment.credential),

@@ -142,7 +142,31 @@ pub struct BundleHeader {
     /// Kind 1: the device's pull cursors, so the server can write a bundle
     /// back holding only what lies past them. Kind 2: empty.
     pub cursors: VersionVector,
+    /// Kind 1 of a device enrolled offline whose enrolment the server has
+    /// not bound yet (written as kind byte 3): the code, and the hash of
+    /// the credential the device chose, which also keys this bundle's tag.
+    pub enrolment: Option<BundleEnrolment>,
 }
+
+/// The enrolment a device enrolled offline carries in its bundles until
+/// its server has bound it (docs/SYNC_PROTOCOL.md, "Enrolling offline").
+#[derive(Clone, PartialEq, Eq)]
+pub struct BundleEnrolment {
+    pub code: String,
+    /// sha256 of the device's credential: what the server stores.
+    pub credential_sha256: [u8; 32],
+}
+
+impl std::fmt::Debug for BundleEnrolment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BundleEnrolment(…)")
+    }
+}
+
+/// Longest enrolment code a bundle may carry.
+const MAX_CODE_BYTES: usize = 64;
+/// Kind byte of a device's bundle that carries its enrolment.
+const KIND_ENROLLING: u8 = 3;
 
 /// One part: events of `writer`. Every event the sender holds for the
 /// receiver in `from_seq..next_seq` is in it (kind 2: every *entitled*
@@ -243,7 +267,10 @@ pub fn encode(
     let mut out = Vec::new();
     out.extend_from_slice(BUNDLE_MAGIC);
     out.push(BUNDLE_FORMAT_V1);
-    out.push(header.kind.byte());
+    out.push(match (&header.kind, &header.enrolment) {
+        (BundleKind::DeviceToServer, Some(_)) => KIND_ENROLLING,
+        (kind, _) => kind.byte(),
+    });
     out.extend_from_slice(header.device.as_bytes());
     out.extend_from_slice(header.org.as_bytes());
     out.extend_from_slice(header.centre.as_bytes());
@@ -257,6 +284,9 @@ pub fn encode(
     for (writer, seq) in header.cursors.iter() {
         out.extend_from_slice(writer.as_bytes());
         out.extend_from_slice(&seq.to_be_bytes());
+    }
+    if let Some(enrolment) = &header.enrolment {
+        write_enrolment(&mut out, enrolment)?;
     }
     let count = u32::try_from(parts.len())
         .map_err(|_| BundleError::Write("too many parts for one bundle".into()))?;
@@ -296,6 +326,45 @@ pub fn encode(
         )));
     }
     Ok(out)
+}
+
+fn write_enrolment(out: &mut Vec<u8>, enrolment: &BundleEnrolment) -> Result<(), BundleError> {
+    let code = enrolment.code.as_bytes();
+    let len = u8::try_from(code.len())
+        .ok()
+        .filter(|n| usize::from(*n) <= MAX_CODE_BYTES)
+        .ok_or_else(|| BundleError::Write("the enrolment code is too long".into()))?;
+    out.push(len);
+    out.extend_from_slice(code);
+    out.extend_from_slice(&enrolment.credential_sha256);
+    Ok(())
+}
+
+fn read_enrolment(body: &[u8], at: &mut usize) -> Result<BundleEnrolment, BundleError> {
+    let len = usize::from(
+        *body
+            .get(*at)
+            .ok_or_else(|| malformed("the enrolment is cut short"))?,
+    );
+    if len > MAX_CODE_BYTES {
+        return Err(malformed("the enrolment code is too long"));
+    }
+    let code = body
+        .get(*at + 1..*at + 1 + len)
+        .ok_or_else(|| malformed("the enrolment is cut short"))?;
+    let code = std::str::from_utf8(code)
+        .map_err(|_| malformed("the enrolment code is not text"))?
+        .to_owned();
+    let hash_at = *at + 1 + len;
+    let credential_sha256: [u8; 32] = body
+        .get(hash_at..hash_at + 32)
+        .and_then(|s| s.try_into().ok())
+        .ok_or_else(|| malformed("the enrolment is cut short"))?;
+    *at = hash_at + 32;
+    Ok(BundleEnrolment {
+        code,
+        credential_sha256,
+    })
 }
 
 /// A bundle whose checksum and framing were checked, not yet its tag.
@@ -360,8 +429,8 @@ impl<'a> Opened<'a> {
     fn parse(bytes: &'a [u8], body_end: usize) -> Result<Opened<'a>, BundleError> {
         let body = &bytes[..body_end];
         let kind = match body.get(9) {
-            Some(1) => BundleKind::DeviceToServer,
-            Some(2) => BundleKind::ServerToDevice,
+            Some(&(1 | KIND_ENROLLING)) => BundleKind::DeviceToServer,
+            Some(&2) => BundleKind::ServerToDevice,
             Some(k) => return Err(malformed(format!("unknown bundle kind {k}"))),
             None => return Err(malformed("the header is cut short")),
         };
@@ -390,6 +459,10 @@ impl<'a> Opened<'a> {
             cursors.set(writer, seq);
             at += CURSOR_LEN;
         }
+        let enrolment = match body.get(9) {
+            Some(&KIND_ENROLLING) => Some(read_enrolment(body, &mut at)?),
+            _ => None,
+        };
         let m = be_u32(body, at)? as usize;
         at += 4;
         if m > body.len().saturating_sub(at) / PART_HEADER_LEN {
@@ -433,6 +506,7 @@ impl<'a> Opened<'a> {
                 presence_epoch,
                 since_epoch,
                 cursors,
+                enrolment,
             },
             bytes,
             parts,
@@ -601,6 +675,11 @@ fn acked_to(device: &Device) -> Result<u64, CoreError> {
 /// with the device's pull cursors, authenticated with its credential.
 pub fn bundle_export(device: &Device, path: &Path) -> Result<ExportReport, CoreError> {
     let enrolment = enrolled(device)?;
+    if crate::sync::succession::awaiting_registration(&device.conn())? {
+        return Err(CoreError::BadRequest(
+            "this device took a new id when its database was repaired, and its server has not learnt of it yet; sync once over the network (`qalam sync --once`) before carrying bundles".into(),
+        ));
+    }
     let identity = *device.identity();
     let me = identity.device;
     let acked = acked_to(device)?;
@@ -646,6 +725,12 @@ pub fn bundle_export(device: &Device, path: &Path) -> Result<ExportReport, CoreE
         presence_epoch: epoch,
         since_epoch: 0,
         cursors,
+        enrolment: state::pending_code(&device.conn())
+            .map_err(sync_err)?
+            .map(|code| BundleEnrolment {
+                code,
+                credential_sha256: credential_key(&enrolment.credential),
+            }),
     };
     let bytes = encode(&header, &parts, &credential_key(&enrolment.credential))
         .map_err(|e| CoreError::BadRequest(e.to_string()))?;
@@ -731,6 +816,9 @@ pub fn bundle_import(device: &Device, path: &Path) -> Result<ImportReport, CoreE
         &credential_key(&enrolment.credential),
     )
     .map_err(CoreError::BadRequest)?;
+    // The server keyed this bundle with our credential: it has bound an
+    // offline enrolment, so the next bundles need not carry the code.
+    state::set_pending_code(&device.conn(), None).map_err(sync_err)?;
     let my_epoch = state::presence_epoch(&device.conn()).map_err(sync_err)?;
     let epoch_ok = opened.header.presence_epoch >= my_epoch;
     let mut report = ImportReport {
@@ -843,6 +931,7 @@ mod tests {
             presence_epoch: 3,
             since_epoch: 2,
             cursors: [(DeviceId::from_bytes([5; 16]), 40)].into_iter().collect(),
+            enrolment: None,
         }
     }
 
@@ -885,6 +974,25 @@ mod tests {
             hex::encode(tag),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
         );
+    }
+
+    #[test]
+    fn an_enrolling_bundle_carries_its_enrolment_under_kind_3() {
+        let mut h = header();
+        h.kind = BundleKind::DeviceToServer;
+        h.enrolment = Some(BundleEnrolment {
+            code: "ABCD-EFGH".into(),
+            credential_sha256: [7; 32],
+        });
+        let bytes = encode(&h, &[], &[7; 32]).unwrap();
+        assert_eq!(bytes[9], KIND_ENROLLING);
+        let opened = Opened::open(&bytes).unwrap();
+        assert_eq!(opened.header, h);
+        opened.verify(&[7; 32]).unwrap();
+        // The enrolment is read within the header's bounds only.
+        let mut cut = bytes.clone();
+        cut.truncate(FIXED_HEADER_LEN + 5);
+        assert!(Opened::parse(&cut, cut.len()).is_err());
     }
 
     #[test]
@@ -972,6 +1080,7 @@ mod tests {
             since_epoch: 0,
             acked_to: 0,
             cursors: VersionVector::new(),
+            enrolment: None,
             ..self::header()
         };
         let w = DeviceId::from_bytes([9; 16]);
@@ -1058,6 +1167,7 @@ mod tests {
             since_epoch: 0,
             acked_to: 0,
             cursors: VersionVector::new(),
+            enrolment: None,
             ..self::header()
         };
         // From seq 11 while this device's cursor is 0: the events are kept,

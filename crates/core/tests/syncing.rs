@@ -3,14 +3,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use qalam_core::api::dispatch::dispatch;
 use qalam_core::api::{learners, session};
 use qalam_core::{Device, Settings};
-use qalam_server::{Store, now_ms};
 use serde_json::{Value, json};
+use support::TestServer;
 
 const COMMANDS: [&str; 3] = ["sync_status", "sync_now", "enrol_device"];
 
@@ -118,55 +120,6 @@ fn an_unenrolled_device_says_so_and_refuses_bad_enrolments_clearly() {
     assert_eq!(err.code, "server_unreachable");
     assert!(!err.message.contains('\n') && err.message.contains("127.0.0.1:1"));
     assert_eq!(status(&fx)["enrolled"], false);
-}
-
-struct TestServer {
-    base: String,
-    store: Arc<dyn Store>,
-    rt: tokio::runtime::Runtime,
-    _dir: tempfile::TempDir,
-}
-
-impl TestServer {
-    fn start() -> TestServer {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let store = rt
-            .block_on(qalam_server::open_store(dir.path(), None))
-            .unwrap();
-        let listener = rt
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .unwrap();
-        let addr = listener.local_addr().unwrap();
-        rt.spawn(qalam_server::http::serve(listener, Arc::clone(&store)));
-        TestServer {
-            base: format!("http://{addr}"),
-            store,
-            rt,
-            _dir: dir,
-        }
-    }
-
-    fn code(&self) -> String {
-        let org = self
-            .rt
-            .block_on(self.store.create_org("Relief Org", now_ms()))
-            .unwrap()
-            .id;
-        let centre = self
-            .rt
-            .block_on(self.store.create_centre(org, "North", now_ms()))
-            .unwrap()
-            .id;
-        self.rt
-            .block_on(self.store.create_enrol_code(centre, now_ms(), 3_600_000))
-            .unwrap()
-            .code
-    }
 }
 
 /// Polls `sync_status` until `done` holds, for at most 30 s.

@@ -18,16 +18,34 @@
 //! | 9 | 32 | sha256 of bytes 41.. (the compressed payload) |
 //! | 41 | n | one zstd frame holding the payload |
 //!
+//! Frame format 2 (protocol version 2, pushes only) adds, after byte 41,
+//! the *prefix* the payload was compressed against: the sender's own
+//! events `from_seq` (u64 big-endian) and `count` (u32 big-endian) of them,
+//! which the receiver already holds, encoded as one run and used as a raw
+//! zstd dictionary. Then the zstd frame. The checksum covers bytes 41..
+//! (prefix reference included). Small frames, on links that drop, thus
+//! compress as well as large ones: the learners, lessons and packs they
+//! name were in the events just before.
+//!
 //! A push frame's payload is one run (`encode_run`). A pull frame's payload
 //! is `next_seq` (varint), `complete` (one byte, 0 or 1), the number of
 //! runs (varint), then each run as a varint length followed by its bytes.
 
+mod enrolment_file;
+
+pub use enrolment_file::{
+    ENROLMENT_FILE_FORMAT, ENROLMENT_FILE_NAME, EnrolmentFile, EnrolmentFileError,
+    MAX_ENROLMENT_FILE_BYTES,
+};
 use qalam_model::{DecodeError, DeviceId, Event, VersionVector, decode_run, encode_run};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// Protocol versions spoken here, oldest first.
-pub const PROTOCOL_VERSIONS: &[u32] = &[1];
+/// Protocol versions spoken here, oldest first. Version 2 adds push
+/// frames compressed against a prefix of the sender's chain (format 2).
+pub const PROTOCOL_VERSIONS: &[u32] = &[1, 2];
+/// The first version whose pushes may use frame format 2.
+pub const PREFIX_FRAMES_SINCE: u32 = 2;
 /// Header naming the protocol version on push and pull requests.
 pub const PROTOCOL_HEADER: &str = "qalam-protocol";
 /// Content type of a frame.
@@ -41,6 +59,25 @@ pub const MAX_PAYLOAD_BYTES: usize = 8 * 1024 * 1024;
 pub const FRAME_MAGIC: &[u8; 4] = b"QSYN";
 pub const FRAME_FORMAT_V1: u8 = 1;
 pub const FRAME_HEADER_LEN: usize = 4 + 1 + 4 + 32;
+pub const FRAME_FORMAT_V2: u8 = 2;
+/// Format 2's header: format 1's, then the prefix reference.
+pub const FRAME_V2_HEADER_LEN: usize = FRAME_HEADER_LEN + 8 + 4;
+/// The most events a format-2 prefix may name.
+pub const MAX_PREFIX_EVENTS: u32 = 16_384;
+
+/// The events of the sender's own chain a format-2 frame was compressed
+/// against: `count` of them from `from_seq` on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PrefixRef {
+    pub from_seq: u64,
+    pub count: u32,
+}
+
+/// zstd level of frames. Measured on 100,043 simulated events: level 3
+/// gives 4.73 bytes per event, 6 gives 3.79 (a fifth less on links paid by
+/// the megabyte) for about 55 ms more per 100,000 events; 9 and above cost
+/// far more time for a few per cent. The receiver does not need to know it.
+pub const FRAME_ZSTD_LEVEL: i32 = 6;
 
 /// Why a frame was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -63,6 +100,8 @@ pub enum FrameError {
     Content(#[from] DecodeError),
     #[error("the batch's runs are not of device {expected} or not in seq order")]
     Runs { expected: DeviceId },
+    #[error("the batch names a prefix of {0} events, over the limit")]
+    Prefix(u32),
 }
 
 /// Compresses `payload` into a frame.
@@ -71,8 +110,8 @@ pub fn encode_frame(payload: &[u8]) -> Result<Vec<u8>, FrameError> {
         .ok()
         .filter(|n| (*n as usize) <= MAX_PAYLOAD_BYTES)
         .ok_or(FrameError::TooLarge(payload.len() as u64))?;
-    let compressed =
-        zstd::bulk::compress(payload, 3).map_err(|e| FrameError::Zstd(e.to_string()))?;
+    let compressed = zstd::bulk::compress(payload, FRAME_ZSTD_LEVEL)
+        .map_err(|e| FrameError::Zstd(e.to_string()))?;
     let mut out = Vec::with_capacity(FRAME_HEADER_LEN + compressed.len());
     out.extend_from_slice(FRAME_MAGIC);
     out.push(FRAME_FORMAT_V1);
@@ -82,18 +121,62 @@ pub fn encode_frame(payload: &[u8]) -> Result<Vec<u8>, FrameError> {
     Ok(out)
 }
 
-/// Checks a frame and returns its payload. The checksum is verified before
-/// decompression, and decompression is bounded by the declared length.
-pub fn decode_frame(frame: &[u8]) -> Result<Vec<u8>, FrameError> {
+/// Compresses `payload` into a format-2 frame against `prefix`, the run
+/// of the sender's events `at` names.
+pub fn encode_frame_with_prefix(
+    payload: &[u8],
+    prefix: &[u8],
+    at: PrefixRef,
+) -> Result<Vec<u8>, FrameError> {
+    let declared = u32::try_from(payload.len())
+        .ok()
+        .filter(|n| (*n as usize) <= MAX_PAYLOAD_BYTES)
+        .ok_or(FrameError::TooLarge(payload.len() as u64))?;
+    if at.count > MAX_PREFIX_EVENTS {
+        return Err(FrameError::Prefix(at.count));
+    }
+    let zstd_err = |e: std::io::Error| FrameError::Zstd(e.to_string());
+    // A run starts with its format byte (1), never with zstd's dictionary
+    // magic, so zstd takes the prefix as raw content.
+    // zstd's own checksum of the content (4 bytes) catches a receiver
+    // decompressing with other prefix bytes than the sender's.
+    let compressed = zstd::bulk::Compressor::with_dictionary(FRAME_ZSTD_LEVEL, prefix)
+        .and_then(|mut c| {
+            c.set_parameter(zstd::zstd_safe::CParameter::ChecksumFlag(true))?;
+            c.compress(payload)
+        })
+        .map_err(zstd_err)?;
+    let mut body = Vec::with_capacity(12 + compressed.len());
+    body.extend_from_slice(&at.from_seq.to_be_bytes());
+    body.extend_from_slice(&at.count.to_be_bytes());
+    body.extend_from_slice(&compressed);
+    let mut out = Vec::with_capacity(FRAME_HEADER_LEN + body.len());
+    out.extend_from_slice(FRAME_MAGIC);
+    out.push(FRAME_FORMAT_V2);
+    out.extend_from_slice(&declared.to_be_bytes());
+    out.extend_from_slice(&Sha256::digest(&body));
+    out.extend_from_slice(&body);
+    Ok(out)
+}
+
+/// A frame whose magic, format, declared length and checksum were checked.
+struct Checked<'a> {
+    declared: usize,
+    prefix: Option<PrefixRef>,
+    compressed: &'a [u8],
+}
+
+fn check(frame: &[u8]) -> Result<Checked<'_>, FrameError> {
     if frame.len() < FRAME_HEADER_LEN {
         return Err(FrameError::Short(frame.len()));
     }
-    let (header, compressed) = frame.split_at(FRAME_HEADER_LEN);
+    let (header, body) = frame.split_at(FRAME_HEADER_LEN);
     if &header[..4] != FRAME_MAGIC {
         return Err(FrameError::Magic);
     }
-    if header[4] != FRAME_FORMAT_V1 {
-        return Err(FrameError::Format(header[4]));
+    let format = header[4];
+    if format != FRAME_FORMAT_V1 && format != FRAME_FORMAT_V2 {
+        return Err(FrameError::Format(format));
     }
     let mut len = [0u8; 4];
     len.copy_from_slice(&header[5..9]);
@@ -101,11 +184,38 @@ pub fn decode_frame(frame: &[u8]) -> Result<Vec<u8>, FrameError> {
     if declared > MAX_PAYLOAD_BYTES {
         return Err(FrameError::TooLarge(declared as u64));
     }
-    if Sha256::digest(compressed).as_slice() != &header[9..41] {
+    if Sha256::digest(body).as_slice() != &header[9..41] {
         return Err(FrameError::Checksum);
     }
-    let payload = zstd::bulk::decompress(compressed, declared)
-        .map_err(|e| FrameError::Zstd(e.to_string()))?;
+    if format == FRAME_FORMAT_V1 {
+        return Ok(Checked {
+            declared,
+            prefix: None,
+            compressed: body,
+        });
+    }
+    if body.len() < 12 {
+        return Err(FrameError::Short(frame.len()));
+    }
+    let mut seq = [0u8; 8];
+    seq.copy_from_slice(&body[..8]);
+    let mut count = [0u8; 4];
+    count.copy_from_slice(&body[8..12]);
+    let at = PrefixRef {
+        from_seq: u64::from_be_bytes(seq),
+        count: u32::from_be_bytes(count),
+    };
+    if at.count > MAX_PREFIX_EVENTS {
+        return Err(FrameError::Prefix(at.count));
+    }
+    Ok(Checked {
+        declared,
+        prefix: Some(at),
+        compressed: &body[12..],
+    })
+}
+
+fn finish(payload: Vec<u8>, declared: usize) -> Result<Vec<u8>, FrameError> {
     if payload.len() != declared {
         return Err(FrameError::Length {
             declared,
@@ -113,6 +223,39 @@ pub fn decode_frame(frame: &[u8]) -> Result<Vec<u8>, FrameError> {
         });
     }
     Ok(payload)
+}
+
+/// The prefix a frame was compressed against (format 2), if any, after
+/// checking its checksum: what the receiver must look up before
+/// [`decode_frame_with_prefix`].
+pub fn frame_prefix(frame: &[u8]) -> Result<Option<PrefixRef>, FrameError> {
+    check(frame).map(|c| c.prefix)
+}
+
+/// Checks a format-1 frame and returns its payload. The checksum is
+/// verified before decompression, and decompression is bounded by the
+/// declared length.
+pub fn decode_frame(frame: &[u8]) -> Result<Vec<u8>, FrameError> {
+    let checked = check(frame)?;
+    if checked.prefix.is_some() {
+        return Err(FrameError::Format(FRAME_FORMAT_V2));
+    }
+    let payload = zstd::bulk::decompress(checked.compressed, checked.declared)
+        .map_err(|e| FrameError::Zstd(e.to_string()))?;
+    finish(payload, checked.declared)
+}
+
+/// [`decode_frame`] for either format: `prefix` is the run of the events
+/// [`frame_prefix`] named (ignored for format 1).
+pub fn decode_frame_with_prefix(frame: &[u8], prefix: &[u8]) -> Result<Vec<u8>, FrameError> {
+    let checked = check(frame)?;
+    if checked.prefix.is_none() {
+        return decode_frame(frame);
+    }
+    let payload = zstd::bulk::Decompressor::with_dictionary(prefix)
+        .and_then(|mut d| d.decompress(checked.compressed, checked.declared))
+        .map_err(|e| FrameError::Zstd(e.to_string()))?;
+    finish(payload, checked.declared)
 }
 
 /// A pulled batch as it travels: where the next pull starts, whether the
@@ -245,12 +388,35 @@ impl PullPayload {
 pub struct EnrolRequest {
     pub code: String,
     pub device_id: DeviceId,
+    /// sha256 (lowercase hex) of a credential the device made itself, when
+    /// it enrolled offline from an enrolment file: the server binds that one
+    /// instead of making one, and answers without a credential.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential_sha256: Option<String>,
 }
 
-/// `POST /v1/enrol` answer: the credential is shown this once.
+/// `POST /v1/device/successor`, authenticated with the credential of the
+/// device whose laptop took the new id `device_id` after a repair.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SuccessorRequest {
+    pub device_id: DeviceId,
+    /// sha256 (lowercase hex) of the credential the laptop made for it.
+    pub credential_sha256: String,
+}
+
+/// `POST /v1/device/successor` answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SuccessorResponse {
+    pub org: qalam_model::OrgId,
+    pub centre: qalam_model::CentreId,
+}
+
+/// `POST /v1/enrol` answer: the credential is shown this once (none when
+/// the device chose its own).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EnrolResponse {
-    pub credential: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
     pub org: qalam_model::OrgId,
     pub centre: qalam_model::CentreId,
 }
@@ -329,6 +495,41 @@ pub struct ErrorBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefix_frames_round_trip_and_need_the_same_prefix() {
+        let prefix = b"\x01 learner amal lesson fractions-1 pack maths-basic".repeat(20);
+        let payload = b"\x01 learner amal lesson fractions-2 pack maths-basic".repeat(3);
+        let at = PrefixRef {
+            from_seq: 7,
+            count: 20,
+        };
+        let frame = encode_frame_with_prefix(&payload, &prefix, at).unwrap();
+        assert_eq!(frame[4], FRAME_FORMAT_V2);
+        assert_eq!(frame_prefix(&frame).unwrap(), Some(at));
+        assert_eq!(decode_frame_with_prefix(&frame, &prefix).unwrap(), payload);
+        // Smaller than without the prefix.
+        assert!(frame.len() < encode_frame(&payload).unwrap().len());
+        // Other prefix bytes: refused, not silently misread.
+        let other: Vec<u8> = prefix.iter().map(|b| b ^ 0x20).collect();
+        assert!(decode_frame_with_prefix(&frame, &other).is_err());
+        // A format-1 reader refuses it; a changed byte fails the checksum.
+        assert_eq!(
+            decode_frame(&frame),
+            Err(FrameError::Format(FRAME_FORMAT_V2))
+        );
+        let mut changed = frame.clone();
+        changed[45] ^= 1;
+        assert_eq!(frame_prefix(&changed), Err(FrameError::Checksum));
+        let too_many = PrefixRef {
+            from_seq: 1,
+            count: MAX_PREFIX_EVENTS + 1,
+        };
+        assert_eq!(
+            encode_frame_with_prefix(&payload, &prefix, too_many),
+            Err(FrameError::Prefix(MAX_PREFIX_EVENTS + 1))
+        );
+    }
 
     #[test]
     fn frames_round_trip_and_refuse_any_change() {

@@ -115,8 +115,51 @@ pub enum BundleRefusal {
         held: u64,
         starts: u64,
     },
+    #[error(
+        "device {device} enrolled offline, and its enrolment could not be bound here: {reason}; ask the admin for a new enrolment file"
+    )]
+    Enrolment {
+        device: DeviceId,
+        reason: StoreError,
+    },
     #[error("{0}")]
     Store(#[from] StoreError),
+}
+
+/// Binds the enrolment carried by the bundle of a device that enrolled
+/// offline (its code, and the hash of the credential it chose), unless the
+/// device already holds that very credential here: a device sends its
+/// enrolment in every bundle until it learns the server has bound it. The
+/// caller checks the bundle's tag with `credential` first.
+pub async fn bind_enrolment(
+    store: &dyn BundleStore,
+    device: DeviceId,
+    code: &str,
+    credential: CredentialHash,
+    now_ms: i64,
+) -> Result<(), BundleRefusal> {
+    match store.credential_hash_of(device).await {
+        Ok(held) if held == credential => return Ok(()),
+        Ok(_) | Err(StoreError::NotFound { .. }) => {}
+        Err(e) => return Err(e.into()),
+    }
+    match store
+        .bind_enrol_code(code, device, now_ms, credential)
+        .await
+    {
+        Ok(bound) => {
+            tracing::info!(%device, centre = %bound.centre, "bound an offline enrolment from a bundle");
+            Ok(())
+        }
+        Err(
+            reason @ (StoreError::UnknownCode
+            | StoreError::CodeUsed
+            | StoreError::CodeExpired
+            | StoreError::DeviceExists(_)
+            | StoreError::NotFound { .. }),
+        ) => Err(BundleRefusal::Enrolment { device, reason }),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A device allowed to exchange bundles with this server, and its key.

@@ -41,6 +41,8 @@ pub enum StoreError {
     Run(#[from] DecodeError),
     #[error("device {0} is outside what this device may pull")]
     NotEntitled(DeviceId),
+    #[error("an administrator named {0:?} already exists; choose another name")]
+    AdminExists(String),
     #[error("{0} does not fit a signed 64-bit database column")]
     OutOfRange(&'static str),
     #[error("no random bytes from the operating system: {0}")]

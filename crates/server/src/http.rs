@@ -17,18 +17,19 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use qalam_model::decode_run;
+use qalam_model::{DeviceId, decode_run, encode_run};
 use tower_http::timeout::TimeoutLayer;
 
 use crate::error::StoreError;
 use crate::open::now_ms;
-use crate::secrets::Credential;
+use crate::secrets::{Credential, CredentialHash};
 use crate::store::Store;
 use crate::types::Device;
 use crate::wire::{
-    ErrorBody, FRAME_CONTENT_TYPE, FrameError, MAX_FRAME_BYTES, PROTOCOL_HEADER, PROTOCOL_VERSIONS,
-    PullPayload, PullRequest, PushResponse, Rewind, StatusRequest, StatusResponse, decode_frame,
-    encode_frame,
+    ErrorBody, FRAME_CONTENT_TYPE, FRAME_FORMAT_V2, FrameError, MAX_FRAME_BYTES,
+    PREFIX_FRAMES_SINCE, PROTOCOL_HEADER, PROTOCOL_VERSIONS, PrefixRef, PullPayload, PullRequest,
+    PushResponse, Rewind, StatusRequest, StatusResponse, SuccessorRequest, SuccessorResponse,
+    decode_frame, decode_frame_with_prefix, encode_frame, frame_prefix,
 };
 
 /// Requests larger than this are refused before they are read whole (a
@@ -55,6 +56,7 @@ pub fn router_with_timeout(store: Arc<dyn Store>, timeout: Duration) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/v1/enrol", post(enrol))
+        .route("/v1/device/successor", post(successor))
         .route("/v1/sync/status", post(status))
         .route(
             "/v1/sync/push",
@@ -137,13 +139,28 @@ async fn enrol(
     State(store): State<Arc<dyn Store>>,
     Json(request): Json<EnrolRequest>,
 ) -> Result<Json<EnrolResponse>, ApiError> {
-    let enrolment = store
-        .redeem_enrol_code(request.code.trim(), request.device_id, now_ms())
-        .await?;
+    let code = request.code.trim();
+    let (device, credential) = match request.credential_sha256.as_deref() {
+        Some(hex) => {
+            let chosen = CredentialHash::from_hex(hex).ok_or_else(|| {
+                ApiError::BadRequest("credential_sha256 must be 64 hex digits".into())
+            })?;
+            let device = store
+                .bind_enrol_code(code, request.device_id, now_ms(), chosen)
+                .await?;
+            (device, None)
+        }
+        None => {
+            let e = store
+                .redeem_enrol_code(code, request.device_id, now_ms())
+                .await?;
+            (e.device, Some(e.credential.as_str().to_owned()))
+        }
+    };
     Ok(Json(EnrolResponse {
-        credential: enrolment.credential.as_str().to_owned(),
-        org: enrolment.device.org,
-        centre: enrolment.device.centre,
+        credential,
+        org: device.org,
+        centre: device.centre,
     }))
 }
 
@@ -160,6 +177,28 @@ async fn authenticate(store: &Arc<dyn Store>, headers: &HeaderMap) -> Result<Dev
     Ok(store
         .authenticate(&Credential::from_presented(token))
         .await?)
+}
+
+/// A laptop whose database was repaired took a new device id; its old
+/// credential registers the new one (docs/SYNC_PROTOCOL.md, "A new id after
+/// a repair").
+async fn successor(
+    State(store): State<Arc<dyn Store>>,
+    headers: HeaderMap,
+    request: Result<Bytes, BytesRejection>,
+) -> Result<Json<SuccessorResponse>, ApiError> {
+    let predecessor = authenticate(&store, &headers).await?;
+    let request: SuccessorRequest = json(&body(request)?)?;
+    let credential = CredentialHash::from_hex(&request.credential_sha256)
+        .ok_or_else(|| ApiError::BadRequest("credential_sha256 must be 64 hex digits".into()))?;
+    let device = store
+        .enrol_successor(predecessor.id, request.device_id, credential, now_ms())
+        .await?;
+    tracing::info!(predecessor = %predecessor.id, successor = %device.id, "a repaired device took a new id");
+    Ok(Json(SuccessorResponse {
+        org: device.org,
+        centre: device.centre,
+    }))
 }
 
 /// Push and pull name the version chosen at status in a header.
@@ -240,10 +279,16 @@ async fn push(
     headers: HeaderMap,
     request: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PushResponse>, ApiError> {
-    check_version(&headers)?;
+    let version = check_version(&headers)?;
     let device = authenticate(&store, &headers).await?;
     let frame = body(request)?;
-    let run = decode_frame(&frame)?;
+    let run = match frame_prefix(&frame)? {
+        None => decode_frame(&frame)?,
+        Some(_) if version < PREFIX_FRAMES_SINCE => {
+            return Err(FrameError::Format(FRAME_FORMAT_V2).into());
+        }
+        Some(at) => decode_frame_with_prefix(&frame, &prefix_run(&store, device.id, at).await?)?,
+    };
     let events = decode_run(&run).map_err(StoreError::Run)?;
     let (first, count) = (events.first().map_or(0, |e| e.seq), events.len());
     let outcome = store.ingest(device.id, events).await?;
@@ -261,6 +306,27 @@ async fn push(
         inserted: outcome.inserted,
         duplicates: outcome.duplicates,
     }))
+}
+
+/// The run of `device`'s own events a format-2 frame names, which this
+/// server must hold: the frame was compressed against it.
+async fn prefix_run(
+    store: &Arc<dyn Store>,
+    device: DeviceId,
+    at: PrefixRef,
+) -> Result<Vec<u8>, ApiError> {
+    let to = at
+        .from_seq
+        .checked_add(u64::from(at.count))
+        .and_then(|end| end.checked_sub(1))
+        .filter(|_| at.count > 0 && at.from_seq > 0)
+        .ok_or(ApiError::UnknownPrefix)?;
+    let events = store.chain_events(device, at.from_seq, to).await?;
+    if events.len() != at.count as usize {
+        return Err(ApiError::UnknownPrefix);
+    }
+    encode_run(&events)
+        .map_err(|e| ApiError::Internal(format!("a held chain does not encode: {e}")))
 }
 
 async fn pull(
@@ -311,6 +377,8 @@ enum ApiError {
     Version,
     TooLarge,
     BadRequest(String),
+    /// A format-2 frame names events this server does not hold.
+    UnknownPrefix,
     Internal(String),
 }
 
@@ -354,6 +422,7 @@ impl ApiError {
             ApiError::Version => (StatusCode::UPGRADE_REQUIRED, "unsupported_version"),
             ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            ApiError::UnknownPrefix => (StatusCode::CONFLICT, "unknown_prefix"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -372,6 +441,7 @@ impl ApiError {
             ApiError::TooLarge => format!(
                 "request body too large (the limit is {MAX_REQUEST_BYTES} bytes, {MAX_FRAME_BYTES} for a pushed batch)"
             ),
+            ApiError::UnknownPrefix => "the batch was compressed against events of this device that the server does not hold; send it again without a prefix".to_owned(),
             ApiError::BadRequest(text) | ApiError::Internal(text) => text.clone(),
         }
     }

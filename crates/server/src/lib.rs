@@ -19,6 +19,8 @@
 //! | `writer_learners` | `(device, learner)` key, greatest seq of the device about that learner: what version vectors are made of |
 //! | `learner_presence` | `(centre, learner)`: the learner's events were pushed by a device of that centre, so the centre may pull all of the learner's events in its organisation |
 //! | `clock_skew` | device, server clock, client clock, skew: one row per sync status |
+//! | `admins` | id, unique name, organisation (none: server-wide), argon2id hash of the password, created, wrong passwords since the last sign-in, locked until |
+//! | `admin_sessions` | sha256 of the session token, admin, created, expires |
 //!
 //! SQLite records its schema step in `user_version`, PostgreSQL in
 //! `schema_migrations` (under an advisory lock, for processes starting at
@@ -31,6 +33,7 @@
 //! per writer rather than use its gap-free head for chains it does not
 //! receive whole.
 
+pub mod admin;
 pub mod bundle;
 pub mod catalogue;
 mod error;
@@ -53,6 +56,6 @@ pub use secrets::{Credential, CredentialHash};
 pub use sqlite::SqliteStore;
 pub use store::{Result, Store};
 pub use types::{
-    Centre, ClockSkew, Device, EnrolCode, Enrolment, Entitlement, IngestOutcome, Organisation,
-    PresenceChanges, PullBatch,
+    Admin, AdminId, AdminLogin, Centre, ClockSkew, Device, DeviceSummary, EnrolCode, Enrolment,
+    Entitlement, IngestOutcome, LoginThrottle, Organisation, PresenceChanges, PullBatch,
 };

@@ -80,6 +80,16 @@ impl fmt::Debug for Credential {
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CredentialHash(pub [u8; 32]);
 
+impl CredentialHash {
+    /// Parses 64 hex digits, as a device sends the hash of a credential it
+    /// chose itself.
+    pub fn from_hex(text: &str) -> Option<CredentialHash> {
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(text.trim(), &mut bytes).ok()?;
+        Some(CredentialHash(bytes))
+    }
+}
+
 impl fmt::Debug for CredentialHash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "CredentialHash({})", hex::encode(self.0))
@@ -108,5 +118,8 @@ mod tests {
         assert_ne!(a.hash(), b.hash());
         assert_eq!(Credential::from_presented(a.as_str()).hash(), a.hash());
         assert_eq!(format!("{a:?}"), "Credential(…)");
+        let hash = a.hash();
+        assert_eq!(CredentialHash::from_hex(&hex::encode(hash.0)), Some(hash));
+        assert_eq!(CredentialHash::from_hex("abc"), None);
     }
 }

@@ -6,8 +6,8 @@ use qalam_model::{CentreId, DeviceId, Event, OrgId, VersionVector, decode_run};
 use crate::error::StoreError;
 use crate::secrets::{Credential, CredentialHash};
 use crate::types::{
-    Centre, ClockSkew, Device, EnrolCode, Enrolment, Entitlement, IngestOutcome, Organisation,
-    PresenceChanges, PullBatch,
+    Admin, AdminId, AdminLogin, Centre, ClockSkew, Device, DeviceSummary, EnrolCode, Enrolment,
+    Entitlement, IngestOutcome, LoginThrottle, Organisation, PresenceChanges, PullBatch,
 };
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -37,18 +37,20 @@ pub trait Store: Send + Sync + 'static {
         valid_for_ms: i64,
     ) -> Result<EnrolCode>;
 
-    /// Enrols `device` in the code's centre and returns its credential,
-    /// once. The code is spent only if the enrolment succeeds. The device
-    /// that spent a code may redeem it again until it expires (its first
-    /// answer was lost in transit): it then gets a fresh credential, and
-    /// the one it never saw stops working. Any other device gets
+    /// Enrols `device` in the code's centre with the credential whose hash
+    /// is `credential` (chosen by the device itself when it enrolled from
+    /// an enrolment file, offline). The code is spent only if the
+    /// enrolment succeeds. The device that spent a code may redeem it again
+    /// until it expires (its first answer was lost in transit): the new
+    /// credential then replaces the old one. Any other device gets
     /// `CodeUsed`.
-    async fn redeem_enrol_code(
+    async fn bind_enrol_code(
         &self,
         code: &str,
         device: DeviceId,
         now_ms: i64,
-    ) -> Result<Enrolment>;
+        credential: CredentialHash,
+    ) -> Result<Device>;
 
     // ---- devices ----
 
@@ -61,6 +63,19 @@ pub trait Store: Send + Sync + 'static {
     /// Revokes a device: from the moment this returns, its credential and
     /// its pushes are refused.
     async fn revoke_device(&self, id: DeviceId, now_ms: i64) -> Result<()>;
+
+    /// Registers `successor`, the new id the laptop of `predecessor` took
+    /// after its database was repaired (docs/RELIABILITY.md), in the same
+    /// centre, with the hash of a credential the laptop made. The
+    /// predecessor keeps its credential, to push what remains of its own
+    /// chain. Revoking either revokes both. The same call again is a no-op.
+    async fn enrol_successor(
+        &self,
+        predecessor: DeviceId,
+        successor: DeviceId,
+        credential: CredentialHash,
+        now_ms: i64,
+    ) -> Result<Device>;
 
     /// Records the skew between the device's clock and the server's, once
     /// per sync.
@@ -97,6 +112,16 @@ pub trait Store: Send + Sync + 'static {
         max_bytes: usize,
     ) -> Result<PullBatch>;
 
+    /// `device`'s own events `from_seq..=to_seq`, in seq order, as far as
+    /// they are held: the prefix a format-2 push frame was compressed
+    /// against.
+    async fn chain_events(
+        &self,
+        device: DeviceId,
+        from_seq: u64,
+        to_seq: u64,
+    ) -> Result<Vec<Event>>;
+
     /// The server's chain head (highest contiguous seq stored) of `device`.
     async fn head_seq(&self, device: DeviceId) -> Result<u64>;
 
@@ -111,7 +136,77 @@ pub trait Store: Send + Sync + 'static {
         since: u64,
     ) -> Result<PresenceChanges>;
 
+    // ---- the admin web page ----
+
+    /// Every organisation, by name.
+    async fn list_orgs(&self) -> Result<Vec<Organisation>>;
+
+    /// The centres of `org`, by name (none for an unknown organisation).
+    async fn list_centres(&self, org: OrgId) -> Result<Vec<Centre>>;
+
+    /// The devices enrolled in `centre`, in order of enrolment, each with
+    /// the server time of its latest sync status.
+    async fn list_devices(&self, centre: CentreId) -> Result<Vec<DeviceSummary>>;
+
+    /// Creates an admin account (`org`: `None` for a server-wide admin).
+    /// Names are unique: `AdminExists`; an unknown `org`: `NotFound`.
+    async fn create_admin(
+        &self,
+        name: &str,
+        org: Option<OrgId>,
+        password_hash: &str,
+        now_ms: i64,
+    ) -> Result<Admin>;
+
+    /// The admin named `name`, with what signing in checks; `NotFound`.
+    async fn admin_login(&self, name: &str) -> Result<AdminLogin>;
+
+    /// Counts a wrong password and locks the account as `throttle` says,
+    /// atomically (several server processes may count at once). Returns
+    /// the time until which the account is locked.
+    async fn record_login_failure(
+        &self,
+        admin: AdminId,
+        now_ms: i64,
+        throttle: LoginThrottle,
+    ) -> Result<i64>;
+
+    /// A successful sign-in: the failure count starts again.
+    async fn record_login_success(&self, admin: AdminId) -> Result<()>;
+
+    /// Stores a session, known by the sha256 of its token, until
+    /// `expires_ms`. Expired sessions are removed on the way.
+    async fn create_session(
+        &self,
+        token_hash: [u8; 32],
+        admin: AdminId,
+        now_ms: i64,
+        expires_ms: i64,
+    ) -> Result<()>;
+
+    /// The admin of a live session; `NotFound` when it is unknown, signed
+    /// out or expired.
+    async fn session_admin(&self, token_hash: [u8; 32], now_ms: i64) -> Result<Admin>;
+
+    /// Signs a session out (nothing happens for an unknown one).
+    async fn delete_session(&self, token_hash: [u8; 32]) -> Result<()>;
+
     // ---- provided ----
+
+    /// [`Store::bind_enrol_code`] with a fresh credential made here and
+    /// returned, once: the online enrolment.
+    async fn redeem_enrol_code(
+        &self,
+        code: &str,
+        device: DeviceId,
+        now_ms: i64,
+    ) -> Result<Enrolment> {
+        let credential = Credential::random()?;
+        let device = self
+            .bind_enrol_code(code, device, now_ms, credential.hash())
+            .await?;
+        Ok(Enrolment { device, credential })
+    }
 
     /// Authenticates a presented credential.
     async fn authenticate(&self, credential: &Credential) -> Result<Device> {

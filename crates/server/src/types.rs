@@ -110,3 +110,91 @@ pub struct PresenceChanges {
     pub epoch: u64,
     pub rewind: Vec<(DeviceId, u64)>,
 }
+
+/// Id of an administrator account of the admin web page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AdminId(pub [u8; 16]);
+
+impl std::fmt::Display for AdminId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
+
+/// An administrator of the admin web page: server-wide (`org` is `None`:
+/// may create organisations and sees all of them) or of one organisation
+/// (sees and manages only its centres and devices).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Admin {
+    pub id: AdminId,
+    pub name: String,
+    pub org: Option<OrgId>,
+    pub created_ms: i64,
+}
+
+impl Admin {
+    /// Whether this admin may see and manage `org`.
+    pub fn may_manage(&self, org: OrgId) -> bool {
+        self.org.is_none_or(|own| own == org)
+    }
+}
+
+/// What signing in needs to know about an admin. `Debug` hides the hash.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AdminLogin {
+    pub admin: Admin,
+    /// PHC string of the argon2id hash of the password.
+    pub password_hash: String,
+    /// Wrong passwords since the last successful sign-in.
+    pub failures: u32,
+    /// No password is checked before this time (Unix ms).
+    pub locked_until_ms: i64,
+}
+
+impl std::fmt::Debug for AdminLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdminLogin")
+            .field("admin", &self.admin)
+            .field("failures", &self.failures)
+            .field("locked_until_ms", &self.locked_until_ms)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How repeated wrong passwords slow an account down: the first `free`
+/// failures cost nothing, then each one locks the account for `base_ms`,
+/// doubling, at most `max_ms`. Kept in the database, so every server
+/// process sharing it applies the same lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginThrottle {
+    pub free: u32,
+    pub base_ms: i64,
+    pub max_ms: i64,
+}
+
+impl LoginThrottle {
+    /// The policy of the admin web page: 3 free tries, then 5 s, 10 s, …
+    /// up to 5 minutes.
+    pub const DEFAULT: LoginThrottle = LoginThrottle {
+        free: 3,
+        base_ms: 5_000,
+        max_ms: 300_000,
+    };
+
+    /// How long the account stays locked after its `failures`-th failure.
+    pub fn delay_ms(&self, failures: u32) -> i64 {
+        if failures <= self.free {
+            return 0;
+        }
+        let doublings = (failures - self.free - 1).min(30);
+        self.base_ms.saturating_mul(1 << doublings).min(self.max_ms)
+    }
+}
+
+/// A device as the admin page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceSummary {
+    pub device: Device,
+    /// Server time of its latest sync status, if it ever synced.
+    pub last_sync_ms: Option<i64>,
+}

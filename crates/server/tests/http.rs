@@ -56,6 +56,7 @@ async fn a_code_enrols_one_device_once_and_its_credential_authenticates() {
         .json(&EnrolRequest {
             code: code.code.clone(),
             device_id: device,
+            credential_sha256: None,
         })
         .send()
         .await
@@ -65,7 +66,9 @@ async fn a_code_enrols_one_device_once_and_its_credential_authenticates() {
     assert_eq!((enrolled.org, enrolled.centre), (org.id, centre.id));
     let found = server
         .store
-        .authenticate(&Credential::from_presented(&enrolled.credential))
+        .authenticate(&Credential::from_presented(
+            enrolled.credential.as_deref().unwrap(),
+        ))
         .await
         .unwrap();
     assert_eq!(found.id, device);
@@ -76,6 +79,7 @@ async fn a_code_enrols_one_device_once_and_its_credential_authenticates() {
         .json(&EnrolRequest {
             code: code.code,
             device_id: DeviceId::from_bytes([8; 16]),
+            credential_sha256: None,
         })
         .send()
         .await
@@ -88,6 +92,68 @@ async fn a_code_enrols_one_device_once_and_its_credential_authenticates() {
     );
 }
 
+/// An offline enrolment binds the hash of a credential the device made;
+/// a repaired device's old credential registers its new id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chosen_credentials_and_successors_over_http() {
+    let server = start().await;
+    let org = server.store.create_org("o", now_ms()).await.unwrap();
+    let centre = server
+        .store
+        .create_centre(org.id, "c", now_ms())
+        .await
+        .unwrap();
+    let code = server
+        .store
+        .create_enrol_code(centre.id, now_ms(), 3_600_000)
+        .await
+        .unwrap();
+    let client = reqwest::Client::new();
+    let chosen = Credential::from_presented("made on the laptop");
+    let response = client
+        .post(format!("{}/v1/enrol", server.base))
+        .json(&EnrolRequest {
+            code: code.code.clone(),
+            device_id: DeviceId::from_bytes([7; 16]),
+            credential_sha256: Some(hex::encode(chosen.hash().0)),
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let answer: EnrolResponse = response.json().await.unwrap();
+    assert_eq!(answer.credential, None, "the server never makes one then");
+    assert_eq!(
+        server.store.authenticate(&chosen).await.unwrap().id,
+        DeviceId::from_bytes([7; 16])
+    );
+
+    let successor = |token: &'static str, hash: String| {
+        client
+            .post(format!("{}/v1/device/successor", server.base))
+            .bearer_auth(token)
+            .json(&serde_json::json!({"device_id": DeviceId::from_bytes([9; 16]), "credential_sha256": hash}))
+            .send()
+    };
+    let next = Credential::from_presented("after the repair");
+    let response = successor("made on the laptop", hex::encode(next.hash().0))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        server.store.authenticate(&next).await.unwrap().centre,
+        centre.id
+    );
+    let response = successor("a guess", hex::encode(next.hash().0))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let response = successor("made on the laptop", "not hex".into())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_codes_and_malformed_or_oversized_requests_are_refused_cleanly() {
     let server = start().await;
@@ -98,6 +164,7 @@ async fn unknown_codes_and_malformed_or_oversized_requests_are_refused_cleanly()
         .json(&EnrolRequest {
             code: "NOSUCHCODE".into(),
             device_id: DeviceId::from_bytes([1; 16]),
+            credential_sha256: None,
         })
         .send()
         .await

@@ -70,7 +70,12 @@ async fn step_two_backfills_least_seqs() {
     {
         let c = rusqlite::Connection::open(&path).unwrap();
         c.execute_batch(
-            "DROP INDEX learner_presence_by_epoch;
+            "DROP INDEX devices_by_predecessor;
+             ALTER TABLE devices DROP COLUMN successor_of;
+             DROP TABLE admin_sessions;
+             DROP TABLE admins;
+             DROP INDEX devices_by_centre;
+             DROP INDEX learner_presence_by_epoch;
              ALTER TABLE learner_presence DROP COLUMN epoch;
              ALTER TABLE writer_learners DROP COLUMN min_seq;
              PRAGMA user_version = 1;",

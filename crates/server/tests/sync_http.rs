@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use qalam_model::{ChainBuilder, ChainTip, Event, LearnerId, encode_run};
 use qalam_server::wire::{
-    ErrorBody, MAX_FRAME_BYTES, PROTOCOL_HEADER, PullPayload, PullRequest, PushResponse,
-    StatusRequest, StatusResponse, decode_frame, encode_frame,
+    ErrorBody, MAX_FRAME_BYTES, PROTOCOL_HEADER, PrefixRef, PullPayload, PullRequest, PushResponse,
+    StatusRequest, StatusResponse, decode_frame, encode_frame, encode_frame_with_prefix,
 };
 use qalam_server::{Credential, Device, PgStore, SqliteStore, Store, now_ms};
 use tokio_postgres::NoTls;
@@ -273,12 +273,12 @@ async fn credentials_versions_and_revocation_are_checked_on_every_route() {
             .await
             .unwrap();
         let body = refusal(r, 426, "unsupported_version").await;
-        assert_eq!(body.versions, Some(vec![1]));
+        assert_eq!(body.versions, Some(vec![1, 2]));
         let r = s
             .http
             .post(format!("{}/v1/sync/push", s.base))
             .bearer_auth(ca.as_str())
-            .header(PROTOCOL_HEADER, "2")
+            .header(PROTOCOL_HEADER, "3")
             .body(frame_of(&events))
             .send()
             .await
@@ -298,6 +298,62 @@ async fn credentials_versions_and_revocation_are_checked_on_every_route() {
         assert!(body.error.contains("revoked"));
         refusal(s.push(&ca, frame_of(&events)).await, 403, "revoked").await;
         assert_eq!(s.store.head_seq(a.id).await.unwrap(), 0);
+        s.finish().await;
+    }
+}
+
+/// Protocol 2: a batch compressed against the events before it, which the
+/// server looks up in its own copy of the chain.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prefix_frames_are_decoded_against_the_held_chain() {
+    for s in servers().await {
+        let org = s.store.create_org("o", NOW).await.unwrap();
+        let centre = s.store.create_centre(org.id, "c", NOW).await.unwrap();
+        let (a, ca) = enrol_at(&s, centre.id, 1).await;
+        let mut tip = ChainTip::GENESIS;
+        let learners = [
+            LearnerId::from_bytes([3; 16]),
+            LearnerId::from_bytes([4; 16]),
+        ];
+        let events = chain(&a, &mut tip, 300, &learners);
+        let r = s.push(&ca, frame_of(&events[..200])).await;
+        assert_eq!(r.status(), 200);
+        let prefix = encode_run(&events[..200]).unwrap();
+        let run = encode_run(&events[200..]).unwrap();
+        let at = PrefixRef {
+            from_seq: 1,
+            count: 200,
+        };
+        let frame = encode_frame_with_prefix(&run, &prefix, at).unwrap();
+        assert!(frame.len() < frame_of(&events[200..]).len());
+        let push2 = |frame: Vec<u8>| {
+            s.http
+                .post(format!("{}/v1/sync/push", s.base))
+                .bearer_auth(ca.as_str())
+                .header(PROTOCOL_HEADER, "2")
+                .body(frame)
+                .send()
+        };
+        // Under version 1 the format is refused; a prefix the server does
+        // not hold, or other prefix bytes, stores nothing.
+        refusal(s.push(&ca, frame.clone()).await, 400, "bad_batch").await;
+        let beyond = PrefixRef {
+            from_seq: 150,
+            count: 100,
+        };
+        let unheld = encode_frame_with_prefix(&run, &prefix, beyond).unwrap();
+        refusal(push2(unheld).await.unwrap(), 409, "unknown_prefix").await;
+        let shifted = PrefixRef {
+            from_seq: 2,
+            count: 199,
+        };
+        let wrong = encode_frame_with_prefix(&run, &prefix, shifted).unwrap();
+        refusal(push2(wrong).await.unwrap(), 400, "bad_batch").await;
+        assert_eq!(s.store.head_seq(a.id).await.unwrap(), 200);
+        let r = push2(frame).await.unwrap();
+        assert_eq!(r.status(), 200);
+        let answer: PushResponse = r.json().await.unwrap();
+        assert_eq!((answer.acked_to, answer.inserted), (300, 100));
         s.finish().await;
     }
 }

@@ -164,6 +164,21 @@ async fn server_import(
         .with_context(refused);
     }
     let store = open(data, store_args).await?;
+    if let Some(enrolment) = &header.enrolment {
+        opened
+            .verify(&enrolment.credential_sha256)
+            .with_context(refused)?;
+        let credential = qalam_server::CredentialHash(enrolment.credential_sha256);
+        server::bind_enrolment(
+            store.as_ref(),
+            header.device,
+            &enrolment.code,
+            credential,
+            now_ms(),
+        )
+        .await
+        .with_context(refused)?;
+    }
     let peer = server::peer(store.as_ref(), header.device, Some(header.org))
         .await
         .with_context(refused)?;
@@ -279,6 +294,7 @@ async fn server_export(
         presence_epoch: outgoing.presence_epoch,
         since_epoch: outgoing.since_epoch,
         cursors: Default::default(),
+        enrolment: None,
     };
     let bytes = format::encode(&header, &parts, &outgoing.peer.key).with_context(not_written)?;
     let path = out.to_owned();

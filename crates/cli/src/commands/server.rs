@@ -12,8 +12,8 @@ use anyhow::{Context, anyhow, bail};
 use qalam_server::{CentreId, DeviceId, OrgId, Store, StoreError};
 
 use crate::cli::{
-    ServerCentreCommand, ServerCommand, ServerDeviceCommand, ServerOrgCommand, ServerPackCommand,
-    ServerStoreArgs, TlsArgs,
+    ServerAdminCommand, ServerCentreCommand, ServerCommand, ServerDeviceCommand, ServerOrgCommand,
+    ServerPackCommand, ServerStoreArgs, TlsArgs,
 };
 
 pub fn run(command: ServerCommand, data: Option<&Path>) -> anyhow::Result<ExitCode> {
@@ -41,18 +41,26 @@ pub fn run(command: ServerCommand, data: Option<&Path>) -> anyhow::Result<ExitCo
             ServerCommand::EnrolCode {
                 centre,
                 valid_hours,
+                out,
+                server_url,
+                ca,
                 store,
             } => {
                 if valid_hours == 0 {
                     bail!("--valid-hours must be at least 1");
                 }
                 let centre: CentreId = parse_id(&centre, "centre", "server centre add")?;
+                let file_options = FileOptions::read(out, server_url, ca)?;
                 let store = open(data, &store).await?;
                 let valid_ms = i64::from(valid_hours) * 3_600_000;
                 let code = store
                     .create_enrol_code(centre, qalam_server::now_ms(), valid_ms)
                     .await
                     .map_err(|e| not_found_hint(e, data, "server centre add"))?;
+                if let Some(options) = file_options {
+                    let centre = store.centre(centre).await?;
+                    options.write(&code, &centre)?;
+                }
                 println!(
                     "Enrolment code for centre {} (single use, valid {valid_hours} h):",
                     code.centre
@@ -74,6 +82,31 @@ pub fn run(command: ServerCommand, data: Option<&Path>) -> anyhow::Result<ExitCo
                     })?;
                 println!("Revoked device {device}: its credential is refused from now on");
                 println!("{device}");
+            }
+            ServerCommand::Admin(ServerAdminCommand::Add { name, org, store }) => {
+                let org: Option<OrgId> = org
+                    .map(|org| parse_id(&org, "organisation", "server org add"))
+                    .transpose()?;
+                let store = open(data, &store).await?;
+                let (admin, password) = qalam_server::admin::create_admin(&*store, &name, org)
+                    .await
+                    .map_err(|e| match e {
+                        qalam_server::admin::AdminError::Store(e) => {
+                            not_found_hint(e, data, "server org add")
+                        }
+                        other => other.into(),
+                    })?;
+                match admin.org {
+                    None => println!(
+                        "Created admin {:?} of the whole server (may add organisations)",
+                        admin.name
+                    ),
+                    Some(org) => {
+                        println!("Created admin {:?} of organisation {org}", admin.name)
+                    }
+                }
+                println!("Sign in at /admin/ on the server with this password, shown only now:");
+                println!("{password}");
             }
             ServerCommand::Pack(command) => pack(command, data).await?,
             ServerCommand::Run { listen, store, tls } => {
@@ -116,7 +149,14 @@ async fn serve(
             "notice: no --data DIR, so no pack catalogue is served; give --data to offer packs"
         );
     }
-    let app = qalam_server::catalogue::app(store, data.map(qalam_server::catalogue::packs_dir));
+    let admin = qalam_server::admin::AdminConfig {
+        tls: tls.tls_cert.is_some(),
+    };
+    let app = qalam_server::catalogue::app(
+        Arc::clone(&store),
+        data.map(qalam_server::catalogue::packs_dir),
+    )
+    .merge(qalam_server::admin::router(store, admin));
     if let (Some(cert), Some(key)) = (&tls.tls_cert, &tls.tls_key) {
         let config = qalam_server::tls::load(cert, key).await?;
         let listener = std::net::TcpListener::bind(listen)
@@ -265,5 +305,67 @@ fn where_(data: Option<&Path>) -> String {
     match data {
         Some(dir) => format!("data folder {}", dir.display()),
         None => "database given by --database".to_owned(),
+    }
+}
+
+/// What `server enrol-code --out` writes into an enrolment file besides
+/// the code, checked before a code is made.
+struct FileOptions {
+    out: std::path::PathBuf,
+    server_url: Option<String>,
+    ca_pem: Option<String>,
+}
+
+impl FileOptions {
+    fn read(
+        out: Option<std::path::PathBuf>,
+        server_url: Option<String>,
+        ca: Option<std::path::PathBuf>,
+    ) -> anyhow::Result<Option<FileOptions>> {
+        let Some(out) = out else { return Ok(None) };
+        if let Some(url) = &server_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            bail!("--server-url must start with http:// or https://, e.g. https://10.0.0.5:7878");
+        }
+        let ca_pem = match ca {
+            Some(path) => Some(std::fs::read_to_string(&path).with_context(|| {
+                format!(
+                    "could not read the campus CA certificate {}",
+                    path.display()
+                )
+            })?),
+            None => None,
+        };
+        Ok(Some(FileOptions {
+            out,
+            server_url,
+            ca_pem,
+        }))
+    }
+
+    fn write(
+        self,
+        code: &qalam_server::EnrolCode,
+        centre: &qalam_server::Centre,
+    ) -> anyhow::Result<()> {
+        let file = qalam_core::sync::wire::EnrolmentFile {
+            qalam_enrolment: qalam_core::sync::wire::ENROLMENT_FILE_FORMAT,
+            org: centre.org,
+            centre: centre.id,
+            centre_name: centre.name.clone(),
+            code: code.code.clone(),
+            expires_ms: code.expires_ms,
+            server: self.server_url,
+            ca_pem: self.ca_pem,
+        };
+        qalam_core::bundle::write_file_atomically(&self.out, &file.to_bytes()?).with_context(
+            || format!("could not write the enrolment file {}", self.out.display()),
+        )?;
+        eprintln!(
+            "Wrote the enrolment file {}: carry it to the device and run `qalam enrol --file FILE` there; it holds the code, so delete it once used",
+            self.out.display()
+        );
+        Ok(())
     }
 }

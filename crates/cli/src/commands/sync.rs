@@ -2,7 +2,8 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
+use qalam_core::sync::wire::EnrolmentFile;
 use qalam_core::sync::{self, BackgroundOptions, SyncOptions, SyncReport};
 
 use super::{DataArgs, print_json};
@@ -19,14 +20,53 @@ pub fn enrol(args: EnrolArgs, data: &DataArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let device = data.open(|_| {})?;
-    let enrolment = sync::enrol_pinned(&device, &args.server, &args.code, ca_pem)
-        .with_context(|| format!("could not enrol with {}", args.server.trim()))?;
+    if let Some(path) = &args.file {
+        return enrol_from_file(&device, path, args.server.as_deref());
+    }
+    let (Some(server), Some(code)) = (&args.server, &args.code) else {
+        bail!("give --server URL and --code CODE, or --file FILE");
+    };
+    let enrolment = sync::enrol_pinned(&device, server, code, ca_pem)
+        .with_context(|| format!("could not enrol with {}", server.trim()))?;
     println!(
         "Enrolled device {} with {} (organisation {}, centre {})",
         device.identity().device,
         enrolment.url,
         enrolment.org,
         enrolment.centre
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn enrol_from_file(
+    device: &qalam_core::Device,
+    path: &std::path::Path,
+    server: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("could not read the enrolment file {}", path.display()))?;
+    let file =
+        EnrolmentFile::parse(&bytes).with_context(|| format!("{} was refused", path.display()))?;
+    let enrolment = sync::enrol_from_file(device, &file, server)
+        .with_context(|| format!("could not enrol from {}", path.display()))?;
+    println!(
+        "Enrolled device {} offline in centre {:?} ({}, organisation {})",
+        device.identity().device,
+        file.centre_name,
+        enrolment.centre,
+        enrolment.org
+    );
+    match enrolment.url.as_str() {
+        "" => println!(
+            "The file names no server: sync with `qalam sync --server URL`, or carry bundles (`qalam bundle export`)."
+        ),
+        url => println!(
+            "The first sync with {url}, or the first bundle the server imports, completes it."
+        ),
+    }
+    println!(
+        "Delete {} from the stick: it holds the enrolment code.",
+        path.display()
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -50,6 +50,25 @@ struct TrustAddArgs {
     name: Option<String>,
 }
 
+#[derive(Deserialize)]
+struct MountArgs {
+    #[serde(default)]
+    mount: String,
+}
+
+#[derive(Deserialize)]
+struct ListBundlesArgs {
+    mount: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct LoadBundleArgs {
+    #[serde(default)]
+    mount: String,
+    #[serde(default)]
+    file: String,
+}
+
 fn default_lang() -> String {
     String::from("en")
 }
@@ -146,7 +165,7 @@ pub fn dispatch(
     token: Option<&str>,
     transport_hint: &str,
 ) -> Result<Value, ApiError> {
-    use super::{facilitate as f, session as s, study as st, syncing as sy};
+    use super::{exchange as x, facilitate as f, session as s, study as st, syncing as sy};
     let t = token;
     match command {
         "app_info" => reply(Ok::<_, ApiError>(super::app_info(device, transport_hint))),
@@ -263,7 +282,7 @@ pub fn dispatch(
             ))
         }
         "centre_progress" => reply(f::centre_progress(device, t)),
-        "database_health" => reply(Ok::<_, ApiError>(super::database_health(device))),
+        "database_health" => reply(Ok::<_, ApiError>(super::database_health_for(device, t))),
         "doctor_repair" => reply(f::doctor_repair(device, t)),
         "sync_status" => reply(sy::sync_status(device, t)),
         "sync_now" => reply(sy::sync_now(device, t)),
@@ -271,6 +290,27 @@ pub fn dispatch(
             let a: sy::EnrolArgs = parse(args)?;
             reply(sy::enrol_device(device, t, &a))
         }
+        "bundle_export" => {
+            let a: MountArgs = parse(args)?;
+            reply(x::bundle_export(device, t, &a.mount))
+        }
+        "bundle_list" => {
+            let a: ListBundlesArgs = parse(args)?;
+            reply(x::bundle_list(device, t, a.mount.as_deref()))
+        }
+        "bundle_import" => {
+            let a: LoadBundleArgs = parse(args)?;
+            reply(x::bundle_import(device, t, &a.mount, &a.file))
+        }
+        "catalogue_list" => {
+            let a: LangArgs = parse(args)?;
+            reply(x::catalogue_list(device, t, &a.lang))
+        }
+        "pack_fetch" => {
+            let a: x::FetchArgs = parse(args)?;
+            reply(x::pack_fetch(device, t, &a))
+        }
+        "pack_fetch_status" => reply(x::pack_fetch_status(device, t)),
         other => Err(ApiError::new(
             "not_found",
             format!("unknown command `{other}`; the UI and the device may be different versions"),
@@ -323,6 +363,7 @@ mod tests {
             "public_key": "x", "name": "x", "pack_id": "x", "lesson_id": "x",
             "quiz_id": "x", "question_id": "x", "attempt": 1, "answer": "x",
             "position": 0, "active_seconds": 0, "server": "x", "code": "x",
+            "mount": "x", "file": "x", "version": "1.0.0",
         });
         for command in COMMANDS {
             let result = dispatch(&device, command, args.clone(), None, "test");

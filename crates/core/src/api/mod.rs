@@ -6,12 +6,13 @@
 //! UI's transports (HTTP dispatch, Tauri) call only the public functions of
 //! this module (`app_info`, `list_packs`, `get_pack`),
 //! [`session`] (picker, sign-in), [`study`] (bound to the session's learner),
-//! [`facilitate`] and [`syncing`] (facilitators only), each of which takes
+//! [`facilitate`], [`syncing`] and [`exchange`] (facilitators only), each of which takes
 //! the session token and checks it first. The unchecked functions here and in
 //! [`learners`] are for the local `qalam` CLI, whose user already holds the
 //! data folder.
 
 pub mod dispatch;
+pub mod exchange;
 pub mod facilitate;
 pub mod jobs;
 pub mod learners;
@@ -45,6 +46,16 @@ pub fn app_info(device: &Device, transport_hint: &str) -> AppInfo {
 /// can tell learners to fetch a facilitator when it is `damaged`).
 pub fn database_health(device: &Device) -> DatabaseHealth {
     device.database_health()
+}
+
+/// [`database_health`] as a caller may see it: anyone (the profile picker
+/// shows a notice), but SQLite's findings only to a signed-in facilitator.
+pub fn database_health_for(device: &Device, token: Option<&str>) -> DatabaseHealth {
+    let mut health = device.database_health();
+    if session::facilitator(device, token).is_err() {
+        health.problems.clear();
+    }
+    health
 }
 
 /// Installed packs with texts in `lang`, sorted by the title shown.

@@ -132,6 +132,24 @@ const STEPS: &[&str] = &[
     // 5: the largest batch frame the link to the server carried lately
     // (learned from dropped connections), or NULL when none was dropped.
     "ALTER TABLE sync_server ADD COLUMN frame_cap INTEGER;",
+    // 6: an enrolment made offline from an enrolment file: the code the
+    // server has not yet bound to this device's credential (by a sync or
+    // a bundle), cleared once it has.
+    "ALTER TABLE sync_server ADD COLUMN pending_code TEXT;",
+    // 7: ids this device wrote under before a repair gave it a new one
+    // (sync/succession.rs), each with its credential, how far the server
+    // holds its chain, and how the server is still to learn of it: an
+    // offline enrolment's code, or the id whose credential registers it as
+    // a successor. `sync_server.successor_of` is the same for the current
+    // id. Both NULL: the server knows the id.
+    "CREATE TABLE sync_predecessors (
+        device_id BLOB PRIMARY KEY CHECK (length(device_id) = 16),
+        credential TEXT NOT NULL,
+        acked_to INTEGER NOT NULL DEFAULT 0,
+        pending_code TEXT,
+        successor_of BLOB CHECK (successor_of IS NULL OR length(successor_of) = 16)
+    ) STRICT, WITHOUT ROWID;
+    ALTER TABLE sync_server ADD COLUMN successor_of BLOB;",
 ];
 
 /// Brings the schema to the newest version this build knows, and refuses a

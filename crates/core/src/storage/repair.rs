@@ -289,6 +289,15 @@ pub fn repair(layout: &Layout) -> Result<RepairReport, CoreError> {
         ],
     )
     .map_err(|e| CoreError::db("record the device id", e))?;
+    if let Some(old) = old_identity.filter(|_| report.new_device_id)
+        && crate::sync::succession::hand_over(&tx, old.device)?
+    {
+        report.step(format!(
+            "the sync enrolment moves to the new id: the next sync introduces {} to the server \
+             with the credential of {}, then sends what the server lacks of the old chain",
+            identity.device, old.device
+        ));
+    }
     tx.execute_batch("DROP TABLE temp.candidates")
         .map_err(|e| CoreError::db("finish the repair", e))?;
     tx.commit()

@@ -149,6 +149,11 @@ impl HttpClient {
     }
 
     /// The version chosen at status, named on push and pull.
+    /// The protocol version chosen at status (1 before it).
+    pub fn protocol(&self) -> u32 {
+        self.protocol
+    }
+
     pub fn set_protocol(&mut self, version: u32) {
         self.protocol = version;
     }

@@ -25,6 +25,7 @@ pub mod background;
 pub mod client;
 pub mod plan;
 pub mod state;
+pub(crate) mod succession;
 pub mod wire;
 
 use std::time::Instant;
@@ -39,8 +40,8 @@ use crate::device::Device;
 use crate::error::CoreError;
 use client::HttpClient;
 use wire::{
-    EnrolRequest, EnrolResponse, FrameError, MAX_FRAME_BYTES, MAX_PAYLOAD_BYTES, PROTOCOL_VERSIONS,
-    PullPayload, PullRequest, PushResponse, StatusRequest, StatusResponse,
+    EnrolRequest, EnrolResponse, EnrolmentFile, FrameError, MAX_FRAME_BYTES, MAX_PAYLOAD_BYTES,
+    PROTOCOL_VERSIONS, PullPayload, PullRequest, PushResponse, StatusRequest, StatusResponse,
 };
 
 /// Why enrolment or a sync attempt failed. Each message is one line.
@@ -131,16 +132,21 @@ pub const MIN_FRAME_BYTES: usize = 4 * 1024;
 
 /// How big the next batch may be. Within an attempt, batches start small
 /// and double with each one that arrives, as TCP's slow start does; across
-/// attempts, a connection dropped while a batch was in flight halves the
+/// attempts, a connection dropped while a batch was in flight sets the
 /// `cap` (kept in the database, since a script retries with a new
-/// process), and a completed attempt doubles it again. On a link that
-/// drops every few tens of kilobytes, batches thus settle well below the
-/// drop, and each connection loses at most a small batch in flight.
+/// process) to the largest batch that did arrive on it, or to half the
+/// lost one when none did; a completed attempt doubles it again. A link
+/// that carried a batch can carry one that big: what drops is the
+/// connection, after so many bytes or seconds, and halving again at every
+/// drop would only shrink batches until headers outweigh them. On a link
+/// that drops every few tens of kilobytes, batches thus settle below the
+/// drop, and each connection loses at most one batch in flight.
 #[derive(Debug, Clone, Copy)]
 struct Pacing {
     cap: usize,
     next: usize,
     in_flight: usize,
+    largest_arrived: usize,
 }
 
 impl Pacing {
@@ -152,6 +158,7 @@ impl Pacing {
             cap,
             next: options.first_push_frame_bytes.clamp(1, cap),
             in_flight: 0,
+            largest_arrived: 0,
         }
     }
 
@@ -162,6 +169,7 @@ impl Pacing {
     }
 
     fn arrived(&mut self) {
+        self.largest_arrived = self.largest_arrived.max(self.in_flight);
         self.in_flight = 0;
         self.next = self.next.saturating_mul(2).min(self.cap);
     }
@@ -170,7 +178,11 @@ impl Pacing {
     fn learned(&self, outcome: &Result<(), SyncError>) -> Option<usize> {
         match outcome {
             Err(SyncError::Network { .. }) if self.in_flight > 0 => {
-                Some((self.in_flight / 2).max(MIN_FRAME_BYTES))
+                let carried = match self.largest_arrived {
+                    0 => self.in_flight / 2,
+                    n => n.min(self.in_flight),
+                };
+                Some(carried.max(MIN_FRAME_BYTES))
             }
             Err(_) => (self.cap < MAX_FRAME_BYTES).then_some(self.cap),
             Ok(()) => Some(self.cap.saturating_mul(2)).filter(|c| *c < MAX_FRAME_BYTES),
@@ -223,12 +235,16 @@ pub fn enrol_pinned(
         &EnrolRequest {
             code: code.trim().to_owned(),
             device_id: device.identity().device,
+            credential_sha256: None,
         },
         false,
     )?;
+    let credential = answer.credential.ok_or_else(|| {
+        SyncError::Protocol("the server's enrolment answer has no credential".into())
+    })?;
     let enrolment = Enrolment {
         url: http.base().to_owned(),
-        credential: answer.credential,
+        credential,
         org: answer.org,
         centre: answer.centre,
         ca_pem,
@@ -236,6 +252,76 @@ pub fn enrol_pinned(
     state::save_enrolment(&mut device.conn(), &enrolment)?;
     tracing::info!(server = %enrolment.url, org = %enrolment.org, centre = %enrolment.centre, "enrolled");
     Ok(enrolment)
+}
+
+/// Enrols this device offline, from an enrolment file an admin wrote with
+/// `qalam server enrol-code --out FILE`: the device makes its own
+/// credential and keeps the code until the server binds the two, at the
+/// first sync (`/v1/enrol` with the credential's hash) or when it imports
+/// the device's first bundle. `server` overrides the file's address.
+pub fn enrol_from_file(
+    device: &Device,
+    file: &EnrolmentFile,
+    server: Option<&str>,
+) -> Result<Enrolment, SyncError> {
+    if let Some(existing) = state::enrolment(&device.conn())? {
+        return Err(SyncError::AlreadyEnrolled {
+            server: existing.url,
+        });
+    }
+    let url = match server.or(file.server.as_deref()) {
+        Some(url) => HttpClient::new(url, None)?.base().to_owned(),
+        None => String::new(),
+    };
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).map_err(|e| {
+        SyncError::Core(CoreError::BadRequest(format!(
+            "could not make a credential: the system's random source failed ({e})"
+        )))
+    })?;
+    let enrolment = Enrolment {
+        url,
+        credential: hex::encode(secret),
+        org: file.org,
+        centre: file.centre,
+        ca_pem: file.ca_pem.clone(),
+    };
+    let mut conn = device.conn();
+    state::save_enrolment(&mut conn, &enrolment)?;
+    state::set_pending_code(&conn, Some(file.code.trim()))?;
+    tracing::info!(org = %enrolment.org, centre = %enrolment.centre, "enrolled from a file; the server binds it at the first sync or bundle");
+    Ok(enrolment)
+}
+
+/// The sha256 of a credential as the server stores it, in hex.
+pub fn credential_sha256(credential: &str) -> String {
+    hex::encode(crate::bundle::credential_key(credential))
+}
+
+/// Binds an offline enrolment's code to this device's credential, before
+/// anything else of the first sync. A code already bound by a bundle may
+/// since have expired or been spent; the status that follows shows
+/// whether the credential works.
+fn bind_pending_enrolment(device: &Device, http: &mut HttpClient) -> Result<(), SyncError> {
+    let Some(code) = state::pending_code(&device.conn())? else {
+        return Ok(());
+    };
+    let credential = state::enrolment(&device.conn())?
+        .ok_or(SyncError::NotEnrolled)?
+        .credential;
+    let request = EnrolRequest {
+        code,
+        device_id: device.identity().device,
+        credential_sha256: Some(credential_sha256(&credential)),
+    };
+    match http.post_json::<_, EnrolResponse>("/v1/enrol", &request, false) {
+        Ok(_) => Ok(()),
+        Err(SyncError::Refused { code, .. }) if code == "enrol_code" => {
+            tracing::info!("the enrolment code was spent already; checking the credential");
+            Ok(())
+        }
+        Err(err) => Err(err),
+    }
 }
 
 /// Sync as a status line would show it (works offline).
@@ -249,6 +335,11 @@ pub fn sync_state(device: &Device) -> Result<SyncState, SyncError> {
 pub fn sync_once(device: &Device, options: &SyncOptions) -> Result<SyncReport, SyncError> {
     let enrolment = state::enrolment(&device.conn())?.ok_or(SyncError::NotEnrolled)?;
     let url = options.server.as_deref().unwrap_or(&enrolment.url);
+    if url.is_empty() {
+        return Err(SyncError::BadServer(
+            "this device was enrolled from a file that names no server; give one with `qalam sync --server URL`".into(),
+        ));
+    }
     let mut http = HttpClient::pinned(
         url,
         Some(enrolment.credential.clone()),
@@ -301,8 +392,18 @@ fn attempt(
 ) -> Result<(), SyncError> {
     let me = device.identity().device;
 
+    // 0. Ids the server has not learnt of yet (an offline enrolment, a new
+    //    id after a repair) are registered first; the status proves it.
+    let ca_pem = state::enrolment(&device.conn())?.and_then(|e| e.ca_pem);
+    let base = http.base().to_owned();
+    succession::register(device, &base, ca_pem.as_deref(), report)?;
+    bind_pending_enrolment(device, http)?;
+    //    What is left of the chains of earlier ids goes up with their own
+    //    credentials.
+    succession::push_predecessors(device, options, &base, ca_pem.as_deref(), report)?;
     // 1. Status, 2. plan.
     let (status, head) = status_round(device, http, report)?;
+    state::set_pending_code(&device.conn(), None)?;
     let cursors = state::cursors(&device.conn())?;
     let plan = plan::plan(me, head, status.acked_to, &status.vector, &cursors)?;
     tracing::debug!(?plan, "sync plan");
@@ -314,7 +415,15 @@ fn attempt(
         let mut from = *range.start();
         while from <= *range.end() {
             let budget = pacing.take();
-            let acked = push_batch(device, options, http, (from, *range.end()), budget, report)?;
+            let acked = push_batch(
+                device,
+                device.identity(),
+                options,
+                http,
+                (from, *range.end()),
+                budget,
+                report,
+            )?;
             pacing.arrived();
             if acked < from {
                 return Err(SyncError::Protocol(format!(
@@ -456,6 +565,7 @@ fn status_round(
 /// the server's ack.
 fn push_batch(
     device: &Device,
+    writer: &crate::storage::identity::Identity,
     options: &SyncOptions,
     http: &mut HttpClient,
     (from, to): (u64, u64),
@@ -470,22 +580,26 @@ fn push_batch(
         .min(budget.saturating_mul(64))
         .max(1);
     let mut events: Vec<Event> =
-        state::own_events(&device.conn(), device.identity(), from, limit, read_bytes)?;
+        state::own_events(&device.conn(), writer, from, limit, read_bytes)?;
     if events.first().map(|e| e.seq) != Some(from) {
         return Err(SyncError::Core(CoreError::BadRequest(format!(
             "event {from} of this device is missing from its log; run `qalam doctor`"
         ))));
     }
+    let prefix = match http.protocol() >= wire::PREFIX_FRAMES_SINCE {
+        true => prefix_of(device, writer, from)?,
+        false => None,
+    };
     let frame = loop {
         let run = encode_run(&events).map_err(|e| {
             CoreError::BadRequest(format!(
                 "this device's own chain is broken near seq {from} ({e}); run `qalam doctor`"
             ))
         })?;
-        let frame = if run.len() <= MAX_PAYLOAD_BYTES {
-            Some(wire::encode_frame(&run)?)
-        } else {
-            None
+        let frame = match (&prefix, run.len() <= MAX_PAYLOAD_BYTES) {
+            (_, false) => None,
+            (Some((bytes, at)), true) => Some(wire::encode_frame_with_prefix(&run, bytes, *at)?),
+            (None, true) => Some(wire::encode_frame(&run)?),
         };
         match frame {
             Some(frame) if frame.len() <= budget || events.len() == 1 => break frame,
@@ -499,12 +613,62 @@ fn push_batch(
         }
     };
     let count = events.len() as u64;
-    let answer: PushResponse = http.post_frame("/v1/sync/push", frame)?;
+    let answer: PushResponse = match http.post_frame("/v1/sync/push", frame) {
+        // The server lacks the prefix (it lost events, e.g. restored from
+        // a backup): the next batch starts where it says it is.
+        Err(SyncError::Refused { code, .. }) if code == "unknown_prefix" => {
+            tracing::warn!(
+                from,
+                "the server lacks the prefix of a batch; starting again from its ack"
+            );
+            return Err(SyncError::Protocol(
+                "the server no longer holds this device's events before the batch; sync again"
+                    .into(),
+            ));
+        }
+        other => other?,
+    };
     report.pushed += answer.inserted as u64;
     report.push_batches += 1;
     tracing::debug!(from, count, acked_to = answer.acked_to, "pushed a batch");
     Ok(answer.acked_to)
 }
+
+/// The run of the (at most [`wire::MAX_PREFIX_EVENTS`]) events of
+/// `writer` just before `from`, which the server holds since it
+/// acknowledged them: a batch compressed against it names its learners,
+/// lessons and packs for a few bytes each.
+fn prefix_of(
+    device: &Device,
+    writer: &crate::storage::identity::Identity,
+    from: u64,
+) -> Result<Option<(Vec<u8>, wire::PrefixRef)>, SyncError> {
+    let count = from
+        .saturating_sub(1)
+        .min(u64::from(wire::MAX_PREFIX_EVENTS));
+    if count == 0 {
+        return Ok(None);
+    }
+    let first = from - count;
+    let events = state::own_events(
+        &device.conn(),
+        writer,
+        first,
+        usize::try_from(count).unwrap_or(usize::MAX),
+        PREFIX_BYTES,
+    )?;
+    if events.first().map(|e| e.seq) != Some(first) {
+        return Ok(None);
+    }
+    let at = wire::PrefixRef {
+        from_seq: first,
+        count: u32::try_from(events.len()).unwrap_or(0),
+    };
+    Ok(encode_run(&events).ok().map(|run| (run, at)))
+}
+
+/// Canonical bytes read for a prefix at most (some 16,000 typical events).
+const PREFIX_BYTES: usize = 2 * 1024 * 1024;
 
 #[cfg(test)]
 mod pacing_tests {
@@ -551,5 +715,23 @@ mod pacing_tests {
         // Other failures (refusals, a broken answer) keep what was learned.
         let refused = Err(SyncError::Protocol("bad".into()));
         assert_eq!(learned.learned(&refused), Some(32 * 1024));
+    }
+
+    #[test]
+    fn a_drop_keeps_the_largest_batch_that_arrived() {
+        // Capped at 32 KiB: 8, 16 and 32 arrive, the next 32 is cut. The
+        // link carried 32 KiB; the cap stays there instead of halving
+        // at every drop.
+        let mut pacing = Pacing::new(&SyncOptions::default(), Some(32 * 1024));
+        for _ in 0..3 {
+            pacing.take();
+            pacing.arrived();
+        }
+        assert_eq!(pacing.take(), 32 * 1024);
+        assert_eq!(pacing.learned(&dropped()), Some(32 * 1024));
+        // Nothing arrived at all: half the batch that was lost.
+        let mut first = Pacing::new(&SyncOptions::default(), Some(32 * 1024));
+        first.take();
+        assert_eq!(first.learned(&dropped()), Some(4 * 1024));
     }
 }

@@ -119,6 +119,30 @@ pub fn save_enrolment(conn: &mut Connection, enrolment: &Enrolment) -> Result<()
     .map_err(db("record the enrolment"))
 }
 
+/// The code of an enrolment made offline that the server has not bound yet
+/// (see [`super::enrol_from_file`]).
+pub fn pending_code(conn: &Connection) -> Result<Option<String>, SyncError> {
+    conn.query_row(
+        "SELECT pending_code FROM sync_server WHERE one = 1",
+        [],
+        |r| r.get::<_, Option<String>>(0),
+    )
+    .optional()
+    .map(Option::flatten)
+    .map_err(db("read the pending enrolment"))
+}
+
+/// Records an offline enrolment's code, or (`None`) that the server has
+/// bound it.
+pub fn set_pending_code(conn: &Connection, code: Option<&str>) -> Result<(), SyncError> {
+    conn.execute(
+        "UPDATE sync_server SET pending_code = ?1 WHERE one = 1",
+        params![code],
+    )
+    .map(drop)
+    .map_err(db("record the pending enrolment"))
+}
+
 /// The pull cursors: per writer, the highest seq the server has scanned
 /// for this device.
 pub fn cursors(conn: &Connection) -> Result<VersionVector, SyncError> {

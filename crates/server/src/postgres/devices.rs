@@ -1,6 +1,6 @@
 //! Devices: lookup by credential, revocation, clock skew.
 
-use deadpool_postgres::GenericClient;
+use deadpool_postgres::{GenericClient, Object};
 use qalam_model::{CentreId, DeviceId, OrgId};
 use tokio_postgres::Row;
 
@@ -50,6 +50,72 @@ pub(super) async fn by_credential_hash(
     Ok(device)
 }
 
+/// Every device in the line of `$1` (see the SQLite store).
+const LINE: &str = "WITH RECURSIVE
+    up(id) AS (SELECT $1::bytea UNION SELECT d.successor_of FROM devices d JOIN up ON d.id = up.id
+               WHERE d.successor_of IS NOT NULL),
+    down(id) AS (SELECT id FROM up UNION SELECT d.id FROM devices d JOIN down ON d.successor_of = down.id)
+    SELECT id FROM down";
+
+/// See the SQLite store's `enrol_successor`.
+pub(super) async fn enrol_successor(
+    c: &mut Object,
+    predecessor: DeviceId,
+    successor: DeviceId,
+    credential: &CredentialHash,
+    now_ms: i64,
+) -> Result<Device, StoreError> {
+    let tx = c.transaction().await?;
+    let pred = tx
+        .query_opt(
+            &format!("SELECT {COLUMNS} FROM devices WHERE id = $1 FOR UPDATE"),
+            &[&predecessor.as_bytes().as_slice()],
+        )
+        .await?
+        .ok_or_else(|| StoreError::not_found("device", predecessor))?;
+    let pred = from_row(&pred)?;
+    if pred.revoked_ms.is_some() {
+        return Err(StoreError::Revoked(predecessor));
+    }
+    let inserted = tx
+        .execute(
+            "INSERT INTO devices (id, org, centre, credential_hash, enrolled_ms, head_seq, head_hash, successor_of)
+             VALUES ($1, $2, $3, $4, $5, 0, $6, $7) ON CONFLICT (id) DO NOTHING",
+            &[
+                &successor.as_bytes().as_slice(),
+                &pred.org.as_bytes().as_slice(),
+                &pred.centre.as_bytes().as_slice(),
+                &credential.0.as_slice(),
+                &now_ms,
+                &qalam_model::EventHash::GENESIS.as_bytes().as_slice(),
+                &predecessor.as_bytes().as_slice(),
+            ],
+        )
+        .await?;
+    if inserted == 0 {
+        let row = tx
+            .query_one(
+                "SELECT successor_of, credential_hash FROM devices WHERE id = $1",
+                &[&successor.as_bytes().as_slice()],
+            )
+            .await?;
+        let of: Option<Vec<u8>> = row.try_get(0)?;
+        let hash: Vec<u8> = row.try_get(1)?;
+        if of.as_deref() != Some(predecessor.as_bytes().as_slice()) || hash != credential.0 {
+            return Err(StoreError::DeviceExists(successor));
+        }
+    }
+    let row = tx
+        .query_one(
+            &format!("SELECT {COLUMNS} FROM devices WHERE id = $1"),
+            &[&successor.as_bytes().as_slice()],
+        )
+        .await?;
+    let device = from_row(&row)?;
+    tx.commit().await?;
+    Ok(device)
+}
+
 pub(super) async fn revoke(
     c: &impl GenericClient,
     id: DeviceId,
@@ -59,7 +125,9 @@ pub(super) async fn revoke(
     // every later push sees the revocation.
     let n = c
         .execute(
-            "UPDATE devices SET revoked_ms = coalesce(revoked_ms, $2) WHERE id = $1",
+            &format!(
+                "UPDATE devices SET revoked_ms = coalesce(revoked_ms, $2) WHERE id IN ({LINE})"
+            ),
             &[&id.as_bytes().as_slice(), &now_ms],
         )
         .await?;

@@ -5,8 +5,8 @@ use qalam_model::{CentreId, DeviceId, EventHash};
 
 use super::{accounts, fixed};
 use crate::error::StoreError;
-use crate::secrets::{Credential, enrol_code_hash, new_enrol_code};
-use crate::types::{Device, EnrolCode, Enrolment};
+use crate::secrets::{CredentialHash, enrol_code_hash, new_enrol_code};
+use crate::types::{Device, EnrolCode};
 
 pub(super) async fn create_code(
     c: &impl GenericClient,
@@ -39,7 +39,8 @@ pub(super) async fn redeem(
     code: &str,
     device: DeviceId,
     now_ms: i64,
-) -> Result<Enrolment, StoreError> {
+    credential: &CredentialHash,
+) -> Result<Device, StoreError> {
     let hash = enrol_code_hash(code);
     let tx = c.transaction().await?;
     // Spending the code is one conditional UPDATE, so two redemptions
@@ -70,25 +71,20 @@ pub(super) async fn redeem(
             return Err(StoreError::CodeUsed);
         }
         // The same device again, while the code is valid: its first answer
-        // was lost on the way. A fresh credential replaces the unseen one.
-        let credential = Credential::random()?;
+        // was lost on the way. The new credential replaces the unseen one.
         let row = tx
             .query_opt(
                 "UPDATE devices SET credential_hash = $2 WHERE id = $1 AND revoked_ms IS NULL
                  RETURNING id, org, centre, enrolled_ms, revoked_ms",
-                &[
-                    &device.as_bytes().as_slice(),
-                    &credential.hash().0.as_slice(),
-                ],
+                &[&device.as_bytes().as_slice(), &credential.0.as_slice()],
             )
             .await?
             .ok_or(StoreError::Revoked(device))?;
         let device = super::devices::from_row(&row)?;
         tx.commit().await?;
-        return Ok(Enrolment { device, credential });
+        return Ok(device);
     };
     let centre = accounts::centre(&tx, CentreId::from_bytes(fixed(&spent, 0)?)).await?;
-    let credential = Credential::random()?;
     let inserted = tx
         .execute(
             "INSERT INTO devices (id, org, centre, credential_hash, enrolled_ms, head_seq, head_hash)
@@ -97,7 +93,7 @@ pub(super) async fn redeem(
                 &device.as_bytes().as_slice(),
                 &centre.org.as_bytes().as_slice(),
                 &centre.id.as_bytes().as_slice(),
-                &credential.hash().0.as_slice(),
+                &credential.0.as_slice(),
                 &now_ms,
                 &EventHash::GENESIS.as_bytes().as_slice(),
             ],
@@ -108,14 +104,11 @@ pub(super) async fn redeem(
         return Err(StoreError::DeviceExists(device));
     }
     tx.commit().await?;
-    Ok(Enrolment {
-        device: Device {
-            id: device,
-            org: centre.org,
-            centre: centre.id,
-            enrolled_ms: now_ms,
-            revoked_ms: None,
-        },
-        credential,
+    Ok(Device {
+        id: device,
+        org: centre.org,
+        centre: centre.id,
+        enrolled_ms: now_ms,
+        revoked_ms: None,
     })
 }

@@ -243,6 +243,27 @@ pub(super) async fn events_for(
     Ok(batch)
 }
 
+pub(super) async fn chain_events(
+    c: &impl GenericClient,
+    device: DeviceId,
+    from_seq: u64,
+    to_seq: u64,
+) -> Result<Vec<Event>, StoreError> {
+    let rows = c
+        .query(
+            "SELECT body FROM events WHERE device = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq",
+            &[
+                &device.as_bytes().as_slice(),
+                &to_i64(from_seq, "sequence number")?,
+                &to_i64(to_seq, "sequence number")?,
+            ],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| decode_body(device, &r.try_get::<_, Vec<u8>>(0)?))
+        .collect()
+}
+
 pub(super) async fn head_seq(c: &impl GenericClient, device: DeviceId) -> Result<u64, StoreError> {
     let row = c
         .query_opt(

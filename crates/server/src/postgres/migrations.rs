@@ -91,6 +91,33 @@ const STEPS: &[&str] = &[
         (SELECT min(e.seq) FROM events e WHERE e.device = wl.device AND e.learner = wl.learner),
         1);
     "#,
+    // Step 3: the admin web page (see the SQLite step 3).
+    r#"
+    CREATE TABLE admins (
+        id bytea PRIMARY KEY,
+        name text NOT NULL UNIQUE,
+        org bytea REFERENCES orgs(id),
+        password_hash text NOT NULL,
+        created_ms bigint NOT NULL,
+        failures integer NOT NULL DEFAULT 0,
+        locked_until_ms bigint NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE admin_sessions (
+        token_hash bytea PRIMARY KEY,
+        admin bytea NOT NULL REFERENCES admins(id),
+        created_ms bigint NOT NULL,
+        expires_ms bigint NOT NULL
+    );
+    CREATE INDEX admin_sessions_by_expiry ON admin_sessions(expires_ms);
+
+    CREATE INDEX devices_by_centre ON devices(centre);
+    "#,
+    // Step 4: successors of repaired devices (see the SQLite step 4).
+    r#"
+    ALTER TABLE devices ADD COLUMN successor_of bytea REFERENCES devices(id);
+    CREATE INDEX devices_by_predecessor ON devices(successor_of);
+    "#,
 ];
 
 pub(crate) async fn migrate(client: &mut Object) -> Result<(), StoreError> {

@@ -7,6 +7,7 @@
 //! NOTHING`, so a batch retried or pushed twice at once is harmless.
 
 mod accounts;
+mod admins;
 mod devices;
 mod enrol;
 mod events;
@@ -23,8 +24,8 @@ use crate::error::StoreError;
 use crate::secrets::CredentialHash;
 use crate::store::{Result, Store};
 use crate::types::{
-    Centre, ClockSkew, Device, EnrolCode, Enrolment, Entitlement, IngestOutcome, Organisation,
-    PresenceChanges, PullBatch,
+    Admin, AdminId, AdminLogin, Centre, ClockSkew, Device, DeviceSummary, EnrolCode, Entitlement,
+    IngestOutcome, LoginThrottle, Organisation, PresenceChanges, PullBatch,
 };
 
 #[derive(Clone)]
@@ -110,13 +111,14 @@ impl Store for PgStore {
         enrol::create_code(&self.client().await?, centre, now_ms, valid_for_ms).await
     }
 
-    async fn redeem_enrol_code(
+    async fn bind_enrol_code(
         &self,
         code: &str,
         device: DeviceId,
         now_ms: i64,
-    ) -> Result<Enrolment> {
-        enrol::redeem(&mut self.client().await?, code, device, now_ms).await
+        credential: CredentialHash,
+    ) -> Result<Device> {
+        enrol::redeem(&mut self.client().await?, code, device, now_ms, &credential).await
     }
 
     async fn device(&self, id: DeviceId) -> Result<Device> {
@@ -129,6 +131,23 @@ impl Store for PgStore {
 
     async fn revoke_device(&self, id: DeviceId, now_ms: i64) -> Result<()> {
         devices::revoke(&self.client().await?, id, now_ms).await
+    }
+
+    async fn enrol_successor(
+        &self,
+        predecessor: DeviceId,
+        successor: DeviceId,
+        credential: CredentialHash,
+        now_ms: i64,
+    ) -> Result<Device> {
+        devices::enrol_successor(
+            &mut self.client().await?,
+            predecessor,
+            successor,
+            &credential,
+            now_ms,
+        )
+        .await
     }
 
     async fn record_status(
@@ -179,11 +198,84 @@ impl Store for PgStore {
         events::head_seq(&self.client().await?, device).await
     }
 
+    async fn chain_events(
+        &self,
+        device: DeviceId,
+        from_seq: u64,
+        to_seq: u64,
+    ) -> Result<Vec<Event>> {
+        events::chain_events(&self.client().await?, device, from_seq, to_seq).await
+    }
+
     async fn presence_since(
         &self,
         entitlement: &Entitlement,
         since: u64,
     ) -> Result<PresenceChanges> {
         events::presence_since(&mut self.client().await?, entitlement, since).await
+    }
+
+    async fn list_orgs(&self) -> Result<Vec<Organisation>> {
+        admins::list_orgs(&self.client().await?).await
+    }
+
+    async fn list_centres(&self, org: OrgId) -> Result<Vec<Centre>> {
+        admins::list_centres(&self.client().await?, org).await
+    }
+
+    async fn list_devices(&self, centre: CentreId) -> Result<Vec<DeviceSummary>> {
+        admins::list_devices(&self.client().await?, centre).await
+    }
+
+    async fn create_admin(
+        &self,
+        name: &str,
+        org: Option<OrgId>,
+        password_hash: &str,
+        now_ms: i64,
+    ) -> Result<Admin> {
+        admins::create_admin(&self.client().await?, name, org, password_hash, now_ms).await
+    }
+
+    async fn admin_login(&self, name: &str) -> Result<AdminLogin> {
+        admins::admin_login(&self.client().await?, name).await
+    }
+
+    async fn record_login_failure(
+        &self,
+        admin: AdminId,
+        now_ms: i64,
+        throttle: LoginThrottle,
+    ) -> Result<i64> {
+        admins::record_login_failure(&mut self.client().await?, admin, now_ms, throttle).await
+    }
+
+    async fn record_login_success(&self, admin: AdminId) -> Result<()> {
+        admins::record_login_success(&self.client().await?, admin).await
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: [u8; 32],
+        admin: AdminId,
+        now_ms: i64,
+        expires_ms: i64,
+    ) -> Result<()> {
+        admins::create_session(
+            &mut self.client().await?,
+            token_hash,
+            admin,
+            now_ms,
+            expires_ms,
+        )
+        .await
+    }
+
+    async fn session_admin(&self, token_hash: [u8; 32], now_ms: i64) -> Result<Admin> {
+        admins::session_admin(&self.client().await?, token_hash, now_ms).await
+    }
+
+    async fn delete_session(&self, token_hash: [u8; 32]) -> Result<()> {
+        admins::delete_session(&self.client().await?, token_hash).await
     }
 }

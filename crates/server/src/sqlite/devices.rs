@@ -47,9 +47,64 @@ pub(super) fn by_credential_hash(
     Ok(device)
 }
 
+/// Every device in the line of `?1` (its predecessors and successors,
+/// after repairs gave it new ids): one laptop, so revoked together.
+const LINE: &str = "WITH RECURSIVE
+    up(id) AS (SELECT ?1 UNION SELECT d.successor_of FROM devices d JOIN up ON d.id = up.id
+               WHERE d.successor_of IS NOT NULL),
+    down(id) AS (SELECT id FROM up UNION SELECT d.id FROM devices d JOIN down ON d.successor_of = down.id)
+    SELECT id FROM down";
+
+/// Registers `successor`, a new id the device of `predecessor` took after
+/// a repair, with the hash of a credential the device made, in the same
+/// centre. Idempotent for the same successor and credential (an answer
+/// lost on the way).
+pub(super) fn enrol_successor(
+    c: &mut Connection,
+    predecessor: DeviceId,
+    successor: DeviceId,
+    credential: &CredentialHash,
+    now_ms: i64,
+) -> Result<Device, StoreError> {
+    let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let pred = get(&tx, predecessor)?;
+    if pred.revoked_ms.is_some() {
+        return Err(StoreError::Revoked(predecessor));
+    }
+    let existing: Option<(Option<Vec<u8>>, Vec<u8>)> = tx
+        .query_row(
+            "SELECT successor_of, credential_hash FROM devices WHERE id = ?1",
+            params![successor.as_bytes()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((of, hash)) = existing {
+        if of.as_deref() == Some(predecessor.as_bytes().as_slice()) && hash == credential.0 {
+            return get(&tx, successor);
+        }
+        return Err(StoreError::DeviceExists(successor));
+    }
+    tx.execute(
+        "INSERT INTO devices (id, org, centre, credential_hash, enrolled_ms, head_seq, head_hash, successor_of)
+         VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7)",
+        params![
+            successor.as_bytes(),
+            pred.org.as_bytes(),
+            pred.centre.as_bytes(),
+            credential.0,
+            now_ms,
+            qalam_model::EventHash::GENESIS.as_bytes(),
+            predecessor.as_bytes()
+        ],
+    )?;
+    let device = get(&tx, successor)?;
+    tx.commit()?;
+    Ok(device)
+}
+
 pub(super) fn revoke(c: &Connection, id: DeviceId, now_ms: i64) -> Result<(), StoreError> {
     let n = c.execute(
-        "UPDATE devices SET revoked_ms = coalesce(revoked_ms, ?2) WHERE id = ?1",
+        &format!("UPDATE devices SET revoked_ms = coalesce(revoked_ms, ?2) WHERE id IN ({LINE})"),
         params![id.as_bytes(), now_ms],
     )?;
     if n == 0 {

@@ -5,8 +5,8 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::accounts;
 use crate::error::StoreError;
-use crate::secrets::{Credential, enrol_code_hash, new_enrol_code};
-use crate::types::{Device, EnrolCode, Enrolment};
+use crate::secrets::{CredentialHash, enrol_code_hash, new_enrol_code};
+use crate::types::{Device, EnrolCode};
 
 pub(super) fn create_code(
     c: &Connection,
@@ -33,7 +33,8 @@ pub(super) fn redeem(
     code: &str,
     device: DeviceId,
     now_ms: i64,
-) -> Result<Enrolment, StoreError> {
+    credential: &CredentialHash,
+) -> Result<Device, StoreError> {
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let hash = enrol_code_hash(code);
     let (centre, expires_ms, used_ms, used_by): ([u8; 16], i64, Option<i64>, Option<Vec<u8>>) = tx
@@ -50,24 +51,22 @@ pub(super) fn redeem(
             return Err(StoreError::CodeUsed);
         }
         // The same device again, while the code is valid: its first answer
-        // was lost on the way. A fresh credential replaces the unseen one.
-        let credential = Credential::random()?;
+        // was lost on the way. The new credential replaces the unseen one.
         let changed = tx.execute(
             "UPDATE devices SET credential_hash = ?2 WHERE id = ?1 AND revoked_ms IS NULL",
-            params![device.as_bytes(), credential.hash().0],
+            params![device.as_bytes(), credential.0],
         )?;
         if changed == 0 {
             return Err(StoreError::Revoked(device));
         }
         let device = super::devices::get(&tx, device)?;
         tx.commit()?;
-        return Ok(Enrolment { device, credential });
+        return Ok(device);
     }
     if now_ms >= expires_ms {
         return Err(StoreError::CodeExpired);
     }
     let centre = accounts::centre(&tx, CentreId::from_bytes(centre))?;
-    let credential = Credential::random()?;
     let inserted = tx.execute(
         "INSERT INTO devices (id, org, centre, credential_hash, enrolled_ms, head_seq, head_hash)
          VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6) ON CONFLICT (id) DO NOTHING",
@@ -75,7 +74,7 @@ pub(super) fn redeem(
             device.as_bytes(),
             centre.org.as_bytes(),
             centre.id.as_bytes(),
-            credential.hash().0,
+            credential.0,
             now_ms,
             EventHash::GENESIS.as_bytes()
         ],
@@ -88,14 +87,11 @@ pub(super) fn redeem(
         params![hash, now_ms, device.as_bytes()],
     )?;
     tx.commit()?;
-    Ok(Enrolment {
-        device: Device {
-            id: device,
-            org: centre.org,
-            centre: centre.id,
-            enrolled_ms: now_ms,
-            revoked_ms: None,
-        },
-        credential,
+    Ok(Device {
+        id: device,
+        org: centre.org,
+        centre: centre.id,
+        enrolled_ms: now_ms,
+        revoked_ms: None,
     })
 }

@@ -219,6 +219,28 @@ fn presence_epoch(c: &Connection, centre: CentreId) -> Result<i64, StoreError> {
     )?)
 }
 
+pub(super) fn chain_events(
+    c: &Connection,
+    device: DeviceId,
+    from_seq: u64,
+    to_seq: u64,
+) -> Result<Vec<Event>, StoreError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT body FROM events WHERE device = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq",
+    )?;
+    let bodies = stmt
+        .query_map(
+            params![
+                device.as_bytes(),
+                to_i64(from_seq, "sequence number")?,
+                to_i64(to_seq, "sequence number")?
+            ],
+            |r| r.get::<_, Vec<u8>>(0),
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    bodies.iter().map(|b| decode_body(device, b)).collect()
+}
+
 pub(super) fn head_seq(c: &Connection, device: DeviceId) -> Result<u64, StoreError> {
     let head: i64 = c
         .query_row(

@@ -90,6 +90,37 @@ const STEPS: &[&str] = &[
          WHERE e.device = writer_learners.device AND e.learner = writer_learners.learner),
         1);
     "#,
+    // Step 3: the admin web page. Admin accounts (server-wide when `org` is
+    // NULL) with their wrong-password count and lock, and sign-in sessions
+    // known by the sha256 of their token; devices listed per centre.
+    r#"
+    CREATE TABLE admins (
+        id BLOB PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        org BLOB REFERENCES orgs(id),
+        password_hash TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        failures INTEGER NOT NULL DEFAULT 0,
+        locked_until_ms INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+
+    CREATE TABLE admin_sessions (
+        token_hash BLOB PRIMARY KEY,
+        admin BLOB NOT NULL REFERENCES admins(id),
+        created_ms INTEGER NOT NULL,
+        expires_ms INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX admin_sessions_by_expiry ON admin_sessions(expires_ms);
+
+    CREATE INDEX devices_by_centre ON devices(centre);
+    "#,
+    // Step 4: a device that took a new id after its database was repaired
+    // (its old chain may have lost its tail) names the device it succeeds,
+    // so revoking either revokes the whole line.
+    r#"
+    ALTER TABLE devices ADD COLUMN successor_of BLOB;
+    CREATE INDEX devices_by_predecessor ON devices(successor_of);
+    "#,
 ];
 
 /// Brings the schema up to date, one step per transaction.

@@ -6,6 +6,7 @@
 //! power loss (docs/EVENTS.md, "Durability").
 
 mod accounts;
+mod admins;
 mod devices;
 mod enrol;
 mod events;
@@ -22,8 +23,8 @@ use crate::error::StoreError;
 use crate::secrets::CredentialHash;
 use crate::store::{Result, Store};
 use crate::types::{
-    Centre, ClockSkew, Device, EnrolCode, Enrolment, Entitlement, IngestOutcome, Organisation,
-    PresenceChanges, PullBatch,
+    Admin, AdminId, AdminLogin, Centre, ClockSkew, Device, DeviceSummary, EnrolCode, Entitlement,
+    IngestOutcome, LoginThrottle, Organisation, PresenceChanges, PullBatch,
 };
 
 #[derive(Clone)]
@@ -101,14 +102,15 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn redeem_enrol_code(
+    async fn bind_enrol_code(
         &self,
         code: &str,
         device: DeviceId,
         now_ms: i64,
-    ) -> Result<Enrolment> {
+        credential: CredentialHash,
+    ) -> Result<Device> {
         let code = code.to_owned();
-        self.call(move |c| enrol::redeem(c, &code, device, now_ms))
+        self.call(move |c| enrol::redeem(c, &code, device, now_ms, &credential))
             .await
     }
 
@@ -124,6 +126,17 @@ impl Store for SqliteStore {
 
     async fn revoke_device(&self, id: DeviceId, now_ms: i64) -> Result<()> {
         self.call(move |c| devices::revoke(c, id, now_ms)).await
+    }
+
+    async fn enrol_successor(
+        &self,
+        predecessor: DeviceId,
+        successor: DeviceId,
+        credential: CredentialHash,
+        now_ms: i64,
+    ) -> Result<Device> {
+        self.call(move |c| devices::enrol_successor(c, predecessor, successor, &credential, now_ms))
+            .await
     }
 
     async fn record_status(
@@ -166,6 +179,16 @@ impl Store for SqliteStore {
         self.call(move |c| events::head_seq(c, device)).await
     }
 
+    async fn chain_events(
+        &self,
+        device: DeviceId,
+        from_seq: u64,
+        to_seq: u64,
+    ) -> Result<Vec<Event>> {
+        self.call(move |c| events::chain_events(c, device, from_seq, to_seq))
+            .await
+    }
+
     async fn presence_since(
         &self,
         entitlement: &Entitlement,
@@ -173,6 +196,71 @@ impl Store for SqliteStore {
     ) -> Result<PresenceChanges> {
         let ent = *entitlement;
         self.call(move |c| events::presence_since(c, &ent, since))
+            .await
+    }
+
+    async fn list_orgs(&self) -> Result<Vec<Organisation>> {
+        self.call(|c| admins::list_orgs(c)).await
+    }
+
+    async fn list_centres(&self, org: OrgId) -> Result<Vec<Centre>> {
+        self.call(move |c| admins::list_centres(c, org)).await
+    }
+
+    async fn list_devices(&self, centre: CentreId) -> Result<Vec<DeviceSummary>> {
+        self.call(move |c| admins::list_devices(c, centre)).await
+    }
+
+    async fn create_admin(
+        &self,
+        name: &str,
+        org: Option<OrgId>,
+        password_hash: &str,
+        now_ms: i64,
+    ) -> Result<Admin> {
+        let (name, hash) = (name.to_owned(), password_hash.to_owned());
+        self.call(move |c| admins::create_admin(c, &name, org, &hash, now_ms))
+            .await
+    }
+
+    async fn admin_login(&self, name: &str) -> Result<AdminLogin> {
+        let name = name.to_owned();
+        self.call(move |c| admins::admin_login(c, &name)).await
+    }
+
+    async fn record_login_failure(
+        &self,
+        admin: AdminId,
+        now_ms: i64,
+        throttle: LoginThrottle,
+    ) -> Result<i64> {
+        self.call(move |c| admins::record_login_failure(c, admin, now_ms, throttle))
+            .await
+    }
+
+    async fn record_login_success(&self, admin: AdminId) -> Result<()> {
+        self.call(move |c| admins::record_login_success(c, admin))
+            .await
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: [u8; 32],
+        admin: AdminId,
+        now_ms: i64,
+        expires_ms: i64,
+    ) -> Result<()> {
+        self.call(move |c| admins::create_session(c, token_hash, admin, now_ms, expires_ms))
+            .await
+    }
+
+    async fn session_admin(&self, token_hash: [u8; 32], now_ms: i64) -> Result<Admin> {
+        self.call(move |c| admins::session_admin(c, token_hash, now_ms))
+            .await
+    }
+
+    async fn delete_session(&self, token_hash: [u8; 32]) -> Result<()> {
+        self.call(move |c| admins::delete_session(c, token_hash))
             .await
     }
 }

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use qalam_model::{CentreId, ChainError, ChainTip, DeviceId, Event, LearnerId, OrgId, encode_run};
-use qalam_server::{Credential, Device, Store, StoreError};
+use qalam_server::{Credential, Device, LoginThrottle, Store, StoreError};
 
 /// Calls `$m!(name, …)` with the name of every contract test.
 #[macro_export]
@@ -35,7 +35,12 @@ macro_rules! for_each_contract_test {
             late_entitlement_rewinds_pull_cursors,
             presence_never_crosses_organisations,
             head_seq_is_the_acked_chain,
-            a_lost_enrolment_answer_can_be_fetched_again
+            a_lost_enrolment_answer_can_be_fetched_again,
+            a_credential_chosen_offline_is_bound_by_its_code,
+            a_repaired_device_registers_its_successor,
+            listings_for_the_admin_page,
+            admin_accounts_and_sessions,
+            wrong_passwords_lock_an_admin
         );
     };
 }
@@ -869,5 +874,228 @@ pub async fn a_lost_enrolment_answer_can_be_fetched_again<S: Store>(s: Arc<S>) {
     assert!(matches!(
         s.redeem_enrol_code(&code.code, device_id(1), NOW + 5).await,
         Err(StoreError::Revoked(_))
+    ));
+}
+
+/// A device enrolled from an enrolment file chose its own credential; the
+/// server stores the hash it is sent and never sees the credential.
+pub async fn a_credential_chosen_offline_is_bound_by_its_code<S: Store>(s: Arc<S>) {
+    let org = s.create_org("o", NOW).await.unwrap();
+    let centre = s.create_centre(org.id, "c", NOW).await.unwrap();
+    let code = s.create_enrol_code(centre.id, NOW, HOUR).await.unwrap();
+    let chosen = Credential::from_presented("chosen by the device");
+    let device = s
+        .bind_enrol_code(&code.code, device_id(1), NOW + 1, chosen.hash())
+        .await
+        .unwrap();
+    assert_eq!((device.org, device.centre), (org.id, centre.id));
+    assert_eq!(s.authenticate(&chosen).await.unwrap().id, device_id(1));
+    // Bound again by the same device (a bundle imported twice): harmless.
+    s.bind_enrol_code(&code.code, device_id(1), NOW + 2, chosen.hash())
+        .await
+        .unwrap();
+    assert_eq!(s.authenticate(&chosen).await.unwrap().id, device_id(1));
+    let thief = Credential::from_presented("copied the file");
+    assert!(matches!(
+        s.bind_enrol_code(&code.code, device_id(2), NOW + 3, thief.hash())
+            .await,
+        Err(StoreError::CodeUsed)
+    ));
+    assert!(matches!(
+        s.authenticate(&thief).await,
+        Err(StoreError::BadCredential)
+    ));
+}
+
+/// After a repair gave a laptop a new id, its old credential registers the
+/// new one; both keep working, and revoking either revokes the line.
+pub async fn a_repaired_device_registers_its_successor<S: Store>(s: Arc<S>) {
+    let org = s.create_org("o", NOW).await.unwrap();
+    let centre = s.create_centre(org.id, "c", NOW).await.unwrap();
+    let code = s.create_enrol_code(centre.id, NOW, HOUR).await.unwrap();
+    let old = s
+        .redeem_enrol_code(&code.code, device_id(1), NOW)
+        .await
+        .unwrap();
+    let new_credential = Credential::from_presented("made after the repair");
+    let successor = s
+        .enrol_successor(device_id(1), device_id(2), new_credential.hash(), NOW + 1)
+        .await
+        .unwrap();
+    assert_eq!((successor.org, successor.centre), (org.id, centre.id));
+    // The answer was lost: asking again is harmless.
+    s.enrol_successor(device_id(1), device_id(2), new_credential.hash(), NOW + 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        s.authenticate(&new_credential).await.unwrap().id,
+        device_id(2)
+    );
+    assert_eq!(
+        s.authenticate(&old.credential).await.unwrap().id,
+        device_id(1)
+    );
+    // Another credential for that id, or an id already enrolled: refused.
+    let other = Credential::from_presented("someone else");
+    assert!(matches!(
+        s.enrol_successor(device_id(1), device_id(2), other.hash(), NOW + 3)
+            .await,
+        Err(StoreError::DeviceExists(_))
+    ));
+    // A second repair: the line goes on; revoking the first revokes all.
+    let third = Credential::from_presented("second repair");
+    s.enrol_successor(device_id(2), device_id(3), third.hash(), NOW + 4)
+        .await
+        .unwrap();
+    s.revoke_device(device_id(1), NOW + 5).await.unwrap();
+    for credential in [&old.credential, &new_credential, &third] {
+        assert!(matches!(
+            s.authenticate(credential).await,
+            Err(StoreError::Revoked(_))
+        ));
+    }
+    assert!(matches!(
+        s.enrol_successor(device_id(3), device_id(4), other.hash(), NOW + 6)
+            .await,
+        Err(StoreError::Revoked(_))
+    ));
+}
+
+pub async fn listings_for_the_admin_page<S: Store>(s: Arc<S>) {
+    assert!(s.list_orgs().await.unwrap().is_empty());
+    let b = s.create_org("B NGO", NOW).await.unwrap();
+    let a = s.create_org("A NGO", NOW + 1).await.unwrap();
+    let names: Vec<_> = s
+        .list_orgs()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.name)
+        .collect();
+    assert_eq!(names, ["A NGO", "B NGO"]);
+    let c2 = s.create_centre(a.id, "Camp 2", NOW).await.unwrap();
+    let c1 = s.create_centre(a.id, "Camp 1", NOW).await.unwrap();
+    s.create_centre(b.id, "Elsewhere", NOW).await.unwrap();
+    assert_eq!(s.list_centres(a.id).await.unwrap(), vec![c1.clone(), c2]);
+    assert!(
+        s.list_centres(OrgId::from_bytes([3; 16]))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    assert!(s.list_devices(c1.id).await.unwrap().is_empty());
+    let (d1, _) = enrol_at(&*s, c1.id, 1).await;
+    let (d2, _) = enrol_at(&*s, c1.id, 2).await;
+    s.record_status(d1.id, NOW + 10, NOW + 5_000).await.unwrap();
+    s.record_status(d1.id, NOW + 20, NOW + 9_000).await.unwrap();
+    s.revoke_device(d2.id, NOW + 10_000).await.unwrap();
+    let listed = s.list_devices(c1.id).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    let first = listed.iter().find(|d| d.device.id == d1.id).unwrap();
+    assert_eq!(first.last_sync_ms, Some(NOW + 9_000));
+    assert_eq!(first.device, d1);
+    let second = listed.iter().find(|d| d.device.id == d2.id).unwrap();
+    assert_eq!(second.last_sync_ms, None);
+    assert_eq!(second.device.revoked_ms, Some(NOW + 10_000));
+}
+
+pub async fn admin_accounts_and_sessions<S: Store>(s: Arc<S>) {
+    let org = s.create_org("Hope NGO", NOW).await.unwrap();
+    let root = s.create_admin("Amina", None, "$hash1", NOW).await.unwrap();
+    let local = s
+        .create_admin("Farid", Some(org.id), "$hash2", NOW)
+        .await
+        .unwrap();
+    assert_eq!(root.org, None);
+    assert_eq!(local.org, Some(org.id));
+    assert!(root.may_manage(org.id) && local.may_manage(org.id));
+    assert!(!local.may_manage(OrgId::from_bytes([3; 16])));
+    assert!(matches!(
+        s.create_admin("Amina", None, "$other", NOW).await,
+        Err(StoreError::AdminExists(name)) if name == "Amina"
+    ));
+    assert!(matches!(
+        s.create_admin("Nobody", Some(OrgId::from_bytes([3; 16])), "$h", NOW)
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let login = s.admin_login("Farid").await.unwrap();
+    assert_eq!(login.admin, local);
+    assert_eq!(login.password_hash, "$hash2");
+    assert_eq!((login.failures, login.locked_until_ms), (0, 0));
+    assert!(matches!(
+        s.admin_login("farid").await,
+        Err(StoreError::NotFound { .. })
+    ));
+
+    let (t1, t2) = ([1u8; 32], [2u8; 32]);
+    s.create_session(t1, root.id, NOW, NOW + HOUR)
+        .await
+        .unwrap();
+    s.create_session(t2, local.id, NOW, NOW + HOUR)
+        .await
+        .unwrap();
+    assert_eq!(s.session_admin(t1, NOW + 1).await.unwrap(), root);
+    assert_eq!(s.session_admin(t2, NOW + 1).await.unwrap(), local);
+    assert!(matches!(
+        s.session_admin(t1, NOW + HOUR).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        s.session_admin([9; 32], NOW).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    s.delete_session(t2).await.unwrap();
+    s.delete_session(t2).await.unwrap();
+    assert!(s.session_admin(t2, NOW + 1).await.is_err());
+    // A later sign-in clears out expired sessions on the way.
+    s.create_session([3; 32], root.id, NOW + 2 * HOUR, NOW + 3 * HOUR)
+        .await
+        .unwrap();
+    assert!(s.session_admin(t1, NOW).await.is_err());
+}
+
+pub async fn wrong_passwords_lock_an_admin<S: Store>(s: Arc<S>) {
+    let admin = s.create_admin("Omar", None, "$h", NOW).await.unwrap();
+    let throttle = LoginThrottle {
+        free: 2,
+        base_ms: 1_000,
+        max_ms: 3_000,
+    };
+    let mut locks = Vec::new();
+    for i in 0..5 {
+        locks.push(
+            s.record_login_failure(admin.id, NOW + i, throttle)
+                .await
+                .unwrap()
+                - NOW,
+        );
+    }
+    // Free (locked until now), free, 1 s, 2 s, then at most 3 s.
+    assert_eq!(locks, [0, 1, 1_002, 2_003, 3_004]);
+    let login = s.admin_login("Omar").await.unwrap();
+    assert_eq!((login.failures, login.locked_until_ms), (5, NOW + 3_004));
+    // Failures counted at once (several server processes) all count.
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let s = Arc::clone(&s);
+        tasks.push(tokio::spawn(async move {
+            s.record_login_failure(admin.id, NOW, throttle)
+                .await
+                .unwrap()
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(s.admin_login("Omar").await.unwrap().failures, 13);
+    s.record_login_success(admin.id).await.unwrap();
+    let login = s.admin_login("Omar").await.unwrap();
+    assert_eq!((login.failures, login.locked_until_ms), (0, 0));
+    assert!(matches!(
+        s.record_login_failure(qalam_server::AdminId([5; 16]), NOW, throttle)
+            .await,
+        Err(StoreError::NotFound { .. })
     ));
 }
