@@ -19,7 +19,7 @@ fi
 
 seconds="${FUZZ_SECONDS:-30}"
 export CARGO_TARGET_DIR="$CARGO_TARGET_DIR/fuzz"
-for target in pack_reader manifest; do
+for target in pack_reader manifest sync_wire; do
   say "fuzzing $target for ${seconds}s"
   corpus="$(mktemp -d)"
   cp -r "seeds/$target/." "$corpus/"
