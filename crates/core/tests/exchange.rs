@@ -5,12 +5,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use qalam_core::api::dispatch::dispatch;
-use qalam_core::api::{learners, session};
+use qalam_core::api::learners;
 use qalam_core::bundle::{self, BundleHeader, BundleKind, Opened, Part};
 use qalam_core::{Device, Settings};
 use qalam_server::bundle::{self as server_bundle, BundleStore};
@@ -45,17 +47,8 @@ impl Fixture {
             usb_roots: vec![stick.clone()],
             ..Settings::default()
         };
-        let device = Arc::new(Device::open(&dir.path().join("data"), settings).unwrap());
-        let fac = learners::learner_add(&device, "Hana", Some("secret-9"), true).unwrap();
-        let amal = learners::learner_add(&device, "Amal", None, false).unwrap();
-        let facilitator = session::sign_in(&device, &fac.id, Some("secret-9"))
-            .unwrap()
-            .token
-            .unwrap();
-        let learner = session::sign_in(&device, &amal.id, None)
-            .unwrap()
-            .token
-            .unwrap();
+        let (device, facilitator, learner) =
+            support::device_with_people(&dir.path().join("data"), settings);
         Fixture {
             device,
             facilitator,

@@ -4,7 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{Seek, SeekFrom, Write};
+mod support;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,21 +33,6 @@ fn open(dir: &Path) -> Device {
     device
 }
 
-/// Overwrites `pages` database pages from `at` (a fraction of the file) with
-/// garbage, as a failing disk or a pulled plug does.
-fn garbage(path: &Path, at: f64, pages: u64) {
-    let len = std::fs::metadata(path).unwrap().len();
-    let page = 4096;
-    let first = ((len / page) as f64 * at) as u64;
-    let mut file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
-    file.seek(SeekFrom::Start(first * page)).unwrap();
-    let junk: Vec<u8> = (0..page * pages)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 7) as u8)
-        .collect();
-    file.write_all(&junk).unwrap();
-    file.sync_all().unwrap();
-}
-
 /// `database_health` as the picker calls it: no session.
 fn public_health(device: &Arc<Device>) -> Value {
     for _ in 0..1000 {
@@ -69,7 +55,7 @@ fn the_picker_learns_without_a_session_that_a_damaged_database_needs_a_facilitat
         device.backup_in_background_if_due();
         assert_eq!(public_health(&device)["state"], "ok");
     }
-    garbage(&dir.path().join("qalam.db"), 0.6, 3);
+    support::garbage(&dir.path().join("qalam.db"), 0.6, 3);
 
     let device = Arc::new(open(dir.path()));
     device.backup_in_background_if_due();

@@ -6,8 +6,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::collections::BTreeMap;
-use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -73,21 +74,6 @@ fn folder(dir: &Path, in_backup: u64, after: u64) -> BTreeMap<(DeviceId, u64), E
     all_events(&device)
 }
 
-/// Overwrites `pages` database pages from `at` (a fraction of the file)
-/// with garbage.
-fn garbage(path: &Path, at: f64, pages: u64) {
-    let len = std::fs::metadata(path).unwrap().len();
-    let page = 4096;
-    let first = ((len / page) as f64 * at) as u64;
-    let mut file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
-    file.seek(SeekFrom::Start(first * page)).unwrap();
-    let junk: Vec<u8> = (0..page * pages)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 7) as u8)
-        .collect();
-    file.write_all(&junk).unwrap();
-    file.sync_all().unwrap();
-}
-
 fn check_repaired(
     dir: &Path,
     before: &BTreeMap<(DeviceId, u64), Event>,
@@ -117,7 +103,7 @@ fn garbage_pages_in_the_middle_are_stepped_over_and_the_device_takes_a_new_id() 
         .map(|(d, _)| *d)
         .max_by_key(|d| before.keys().filter(|(x, _)| x == d).count());
     let db = dir.path().join("qalam.db");
-    garbage(&db, 0.6, 3);
+    support::garbage(&db, 0.6, 3);
     let damaged_bytes = std::fs::read(&db).unwrap();
 
     let report = learners::repair_folder(dir.path()).unwrap();
@@ -236,7 +222,7 @@ fn a_repair_stopped_after_its_new_file_was_complete_is_finished_on_open() {
 fn facilitators_repair_from_the_app_and_writers_follow_the_new_id() {
     let dir = tempfile::tempdir().unwrap();
     let before = folder(dir.path(), 1000, 1000);
-    garbage(&dir.path().join("qalam.db"), 0.55, 2);
+    support::garbage(&dir.path().join("qalam.db"), 0.55, 2);
     let (device, _) = open(dir.path());
     let device = Arc::new(device);
     let old = *device.identity();
@@ -322,7 +308,7 @@ fn the_start_up_check_runs_in_the_background_and_a_damaged_database_is_not_backe
     }
     let backups = qalam_core::storage::backup::list(&dir.path().join("backups"));
     assert_eq!(backups.len(), 1);
-    garbage(&dir.path().join("qalam.db"), 0.5, 3);
+    support::garbage(&dir.path().join("qalam.db"), 0.5, 3);
     let device = Device::open(dir.path(), every).unwrap();
     device.backup_in_background_if_due();
     let health = settled(&device);

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use qalam_core::api::dispatch::dispatch;
-use qalam_core::api::{learners, session};
+use qalam_core::api::learners;
 use qalam_core::{Device, Settings};
 use serde_json::{Value, json};
 use support::TestServer;
@@ -29,17 +29,7 @@ fn fixture() -> Fixture {
         scan_system_mounts: false,
         ..Settings::default()
     };
-    let device = Arc::new(Device::open(dir.path(), settings).unwrap());
-    let fac = learners::learner_add(&device, "Hana", Some("secret-9"), true).unwrap();
-    let amal = learners::learner_add(&device, "Amal", None, false).unwrap();
-    let facilitator = session::sign_in(&device, &fac.id, Some("secret-9"))
-        .unwrap()
-        .token
-        .unwrap();
-    let learner = session::sign_in(&device, &amal.id, None)
-        .unwrap()
-        .token
-        .unwrap();
+    let (device, facilitator, learner) = support::device_with_people(dir.path(), settings);
     Fixture {
         device,
         facilitator,

@@ -3,19 +3,18 @@
 //! `QALAM_TEST_POSTGRES_URL` is set) PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::PgDb;
 use qalam_model::DeviceId;
 use qalam_server::admin::{AdminConfig, SESSION_COOKIE};
-use qalam_server::{Centre, Organisation, PgStore, SqliteStore, Store, now_ms};
+use qalam_server::{Centre, Organisation, Store, now_ms};
 use reqwest::StatusCode;
 use reqwest::cookie::{CookieStore, Jar};
 use serde_json::json;
-use tokio_postgres::NoTls;
-
-/// A PostgreSQL test database: the admin connection and the name to drop.
-type PgDb = Option<(tokio_postgres::Client, String)>;
 
 struct Site {
     base: String,
@@ -59,28 +58,7 @@ impl Site {
 
 /// SQLite always, PostgreSQL when configured, each served on a free port.
 async fn sites() -> Vec<Site> {
-    let mut stores: Vec<(Arc<dyn Store>, PgDb)> = Vec::new();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("server.db");
-    std::mem::forget(dir); // removed with the process' temp files
-    stores.push((Arc::new(SqliteStore::open(path).await.unwrap()), None));
-    if let Ok(url) = std::env::var("QALAM_TEST_POSTGRES_URL")
-        && !url.trim().is_empty()
-    {
-        let (admin, conn) = tokio_postgres::connect(&url, NoTls).await.unwrap();
-        tokio::spawn(conn);
-        let mut suffix = [0u8; 8];
-        getrandom::fill(&mut suffix).unwrap();
-        let name = format!("qalam_admin_{}", hex::encode(suffix));
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-        let mut config: tokio_postgres::Config = url.parse().unwrap();
-        config.dbname(&name);
-        let store = PgStore::with_config(config, 8).await.unwrap();
-        stores.push((Arc::new(store), Some((admin, name))));
-    }
+    let stores = common::backends("qalam_admin").await;
     let mut out = Vec::new();
     for (store, pg) in stores {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

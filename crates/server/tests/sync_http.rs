@@ -4,16 +4,18 @@
 //! batch leaves nothing stored.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::PgDb;
 use qalam_model::{ChainBuilder, ChainTip, Event, LearnerId, encode_run};
 use qalam_server::wire::{
     ErrorBody, MAX_FRAME_BYTES, PROTOCOL_HEADER, PrefixRef, PullPayload, PullRequest, PushResponse,
     StatusRequest, StatusResponse, decode_frame, encode_frame, encode_frame_with_prefix,
 };
-use qalam_server::{Credential, Device, PgStore, SqliteStore, Store, now_ms};
-use tokio_postgres::NoTls;
+use qalam_server::{Credential, Device, SqliteStore, Store, now_ms};
 
 struct Server {
     base: String,
@@ -34,36 +36,6 @@ impl Server {
     }
 }
 
-/// A PostgreSQL test database: the admin connection and the name to drop.
-type PgDb = Option<(tokio_postgres::Client, String)>;
-
-/// The stores to run against: SQLite always, PostgreSQL when configured.
-async fn backends() -> Vec<(Arc<dyn Store>, PgDb)> {
-    let mut out: Vec<(Arc<dyn Store>, PgDb)> = Vec::new();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("server.db");
-    std::mem::forget(dir); // removed with the process' temp files
-    out.push((Arc::new(SqliteStore::open(path).await.unwrap()), None));
-    if let Ok(url) = std::env::var("QALAM_TEST_POSTGRES_URL")
-        && !url.trim().is_empty()
-    {
-        let (admin, conn) = tokio_postgres::connect(&url, NoTls).await.unwrap();
-        tokio::spawn(conn);
-        let mut suffix = [0u8; 8];
-        getrandom::fill(&mut suffix).unwrap();
-        let name = format!("qalam_sync_{}", hex::encode(suffix));
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-        let mut config: tokio_postgres::Config = url.parse().unwrap();
-        config.dbname(&name);
-        let store = PgStore::with_config(config, 8).await.unwrap();
-        out.push((Arc::new(store), Some((admin, name))));
-    }
-    out
-}
-
 async fn start(store: Arc<dyn Store>, timeout: Duration) -> (String, tempfile::TempDir) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -78,7 +50,7 @@ async fn start(store: Arc<dyn Store>, timeout: Duration) -> (String, tempfile::T
 
 async fn servers() -> Vec<Server> {
     let mut out = Vec::new();
-    for (store, pg) in backends().await {
+    for (store, pg) in common::backends("qalam_sync").await {
         let (base, dir) = start(Arc::clone(&store), Duration::from_secs(2)).await;
         out.push(Server {
             base,

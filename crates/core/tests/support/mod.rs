@@ -1,10 +1,48 @@
-//! A real campus server on 127.0.0.1 for the device's sync tests (the
-//! server crate does not depend on qalam-core, so there is no cycle).
+//! What several test files share: a real campus server on 127.0.0.1 for
+//! the device's sync tests (the server crate does not depend on
+//! qalam-core, so there is no cycle), a device with a facilitator and a
+//! learner signed in, and damage done to a database file.
 #![allow(dead_code)]
 
+use std::io::{Seek, SeekFrom, Write};
+use std::path::Path;
 use std::sync::Arc;
 
+use qalam_core::api::{learners, session};
+use qalam_core::{Device, Settings};
 use qalam_server::{Store, now_ms};
+
+/// A device in `dir` with Hana (facilitator, password `secret-9`) and Amal
+/// (learner, no PIN), both signed in: (device, Hana's token, Amal's token).
+pub fn device_with_people(dir: &Path, settings: Settings) -> (Arc<Device>, String, String) {
+    let device = Arc::new(Device::open(dir, settings).unwrap());
+    let fac = learners::learner_add(&device, "Hana", Some("secret-9"), true).unwrap();
+    let amal = learners::learner_add(&device, "Amal", None, false).unwrap();
+    let facilitator = session::sign_in(&device, &fac.id, Some("secret-9"))
+        .unwrap()
+        .token
+        .unwrap();
+    let learner = session::sign_in(&device, &amal.id, None)
+        .unwrap()
+        .token
+        .unwrap();
+    (device, facilitator, learner)
+}
+
+/// Overwrites `pages` database pages from `at` (a fraction of the file)
+/// with garbage, as a failing disk or a pulled plug does.
+pub fn garbage(path: &Path, at: f64, pages: u64) {
+    let len = std::fs::metadata(path).unwrap().len();
+    let page = 4096;
+    let first = ((len / page) as f64 * at) as u64;
+    let mut file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    file.seek(SeekFrom::Start(first * page)).unwrap();
+    let junk: Vec<u8> = (0..page * pages)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 7) as u8)
+        .collect();
+    file.write_all(&junk).unwrap();
+    file.sync_all().unwrap();
+}
 
 pub struct TestServer {
     pub base: String,
