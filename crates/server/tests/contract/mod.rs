@@ -19,6 +19,7 @@ macro_rules! for_each_contract_test {
             credentials_authenticate_and_bad_ones_are_refused,
             revoked_device_is_refused_at_once,
             ingest_then_idempotent_repush,
+            a_large_batch_is_stored_whole_and_once,
             ingest_run_from_the_wire,
             fork_is_refused,
             gap_is_refused,
@@ -307,6 +308,26 @@ pub async fn ingest_then_idempotent_repush<S: Store>(s: Arc<S>) {
     let empty = s.ingest(device.id, Vec::new()).await.unwrap();
     assert_eq!((empty.acked_to, empty.inserted), (15, 0));
 
+    assert_eq!(pull_all(&*s, &device, device.id).await, events);
+}
+
+/// Larger than one INSERT statement of the PostgreSQL store (2,048
+/// events): stored whole, in one transaction, and once.
+pub async fn a_large_batch_is_stored_whole_and_once<S: Store>(s: Arc<S>) {
+    let (device, _) = enrolled(&*s, 1).await;
+    let mut w = Writer::new(&device);
+    let events = w.next(5000, &[learner(1), learner(2), learner(3)]);
+    let out = s.ingest(device.id, events.clone()).await.unwrap();
+    assert_eq!(
+        (out.acked_to, out.inserted, out.duplicates),
+        (5000, 5000, 0)
+    );
+    let again = s.ingest(device.id, events[4000..].to_vec()).await.unwrap();
+    assert_eq!((again.inserted, again.duplicates), (0, 1000));
+    assert_eq!(
+        s.chain_events(device.id, 2047, 2050).await.unwrap(),
+        events[2046..2050].to_vec()
+    );
     assert_eq!(pull_all(&*s, &device, device.id).await, events);
 }
 
