@@ -11,6 +11,7 @@ use std::time::Duration;
 use common::PgDb;
 use qalam_model::DeviceId;
 use qalam_server::admin::{AdminConfig, SESSION_COOKIE};
+use qalam_server::wire::EnrolmentFile;
 use qalam_server::{Centre, Organisation, Store, now_ms};
 use reqwest::StatusCode;
 use reqwest::cookie::{CookieStore, Jar};
@@ -441,6 +442,30 @@ async fn a_code_made_on_the_page_enrols_a_device_and_revoking_stops_it() {
         assert!(plain(&page).contains("Enrolment code for Camp 4"));
         let code = shown_code(&page);
         assert_eq!(code.len(), 12, "{code}");
+
+        // The same code as an enrolment file for a laptop without a link.
+        let file_url = site.url(&format!("/admin/centres/{}/enrolment-file", centre.id));
+        let ok = [
+            ("csrf", token.as_str()),
+            ("code", code.as_str()),
+            ("expires_ms", "1800000000000"),
+            ("server_url", "https://10.0.0.5:7878"),
+        ];
+        let (status, _, body) = browser.post(&file_url, &ok).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let file = EnrolmentFile::parse(body.as_bytes()).unwrap();
+        assert_eq!(file.code, code);
+        assert_eq!(file.centre, centre.id);
+        assert_eq!(file.centre_name, "Camp 4");
+        assert_eq!(file.server.as_deref(), Some("https://10.0.0.5:7878"));
+        let mut bad = ok;
+        bad[3].1 = "ftp://10.0.0.5";
+        let (status, _, page) = browser.post(&file_url, &bad).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(page.contains("must start with http://"), "{page}");
+        let forged: Vec<(&str, &str)> = ok.iter().filter(|(k, _)| *k != "csrf").copied().collect();
+        let (status, _, _) = browser.post(&file_url, &forged).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
 
         let device = DeviceId::from_bytes([9; 16]);
         let res = reqwest::Client::new()

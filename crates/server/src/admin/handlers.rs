@@ -17,6 +17,7 @@ use super::{AdminState, Ctx, Session, auth, i18n};
 use crate::error::StoreError;
 use crate::open::now_ms;
 use crate::types::{Admin, Centre, LoginThrottle, Organisation};
+use crate::wire::{ENROLMENT_FILE_FORMAT, ENROLMENT_FILE_NAME, EnrolmentFile};
 
 const MAX_CODE_HOURS: u32 = 720;
 const DEFAULT_CODE_HOURS: &str = "72";
@@ -27,6 +28,8 @@ pub(crate) enum Fail {
     NotFound,
     Csrf,
     OrgAdminsOnly,
+    /// A form whose content is refused; the message id says why.
+    BadRequest(&'static str),
     Internal(String),
 }
 
@@ -54,6 +57,7 @@ impl IntoResponse for Failure {
                 "error-forbidden-title",
                 "error-org-admins-only",
             ),
+            Fail::BadRequest(text) => (StatusCode::BAD_REQUEST, "error-bad-request-title", text),
             Fail::Internal(err) => {
                 tracing::error!(error = %err, "admin page failed");
                 (
@@ -572,6 +576,64 @@ pub(crate) async fn add_code(
         StatusCode::OK,
         pages::code_shown(&ctx, &org, &centre, &code),
     ))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct EnrolmentFileForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    expires_ms: String,
+    #[serde(default)]
+    server_url: String,
+}
+
+/// The code just shown, as an enrolment file to carry to a laptop without
+/// a link on a USB stick (docs/SYNC_PROTOCOL.md, "Enrolling offline").
+/// The code is the admin's own, echoed back from the page that showed it:
+/// a wrong one only fails when the laptop's sync or bundle binds it.
+pub(crate) async fn enrolment_file(
+    State(state): State<AdminState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<EnrolmentFileForm>,
+) -> Page {
+    ctx.check_form(&form.csrf)?;
+    let (_, centre) = load_centre(&state, &ctx, parse(&ctx, &id)?).await?;
+    let server = match form.server_url.trim() {
+        "" => None,
+        url if url.starts_with("http://") || url.starts_with("https://") => Some(url.to_owned()),
+        _ => return Err(ctx.fail(Fail::BadRequest("error-server-url"))),
+    };
+    let file = EnrolmentFile {
+        qalam_enrolment: ENROLMENT_FILE_FORMAT,
+        org: centre.org,
+        centre: centre.id,
+        centre_name: centre.name.clone(),
+        code: form.code.trim().to_owned(),
+        expires_ms: form.expires_ms.trim().parse().unwrap_or(0),
+        server,
+        ca_pem: None,
+    };
+    // What the laptop will refuse is refused here first.
+    let bytes = file
+        .to_bytes()
+        .ok()
+        .filter(|b| EnrolmentFile::parse(b).is_ok())
+        .ok_or_else(|| ctx.fail(Fail::BadRequest("error-enrolment-file")))?;
+    tracing::info!(centre = %centre.id, "enrolment file written from the admin page");
+    let disposition = format!("attachment; filename=\"{ENROLMENT_FILE_NAME}\"");
+    Ok((
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 pub(crate) async fn revoke_page(

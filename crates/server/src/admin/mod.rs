@@ -133,6 +133,10 @@ pub fn router(store: Arc<dyn Store>, config: AdminConfig) -> Router {
         .route("/admin/centres/{centre}", get(handlers::centre_page))
         .route("/admin/centres/{centre}/codes", post(handlers::add_code))
         .route(
+            "/admin/centres/{centre}/enrolment-file",
+            post(handlers::enrolment_file),
+        )
+        .route(
             "/admin/devices/{device}/revoke",
             get(handlers::revoke_page).post(handlers::revoke),
         )

@@ -404,6 +404,19 @@ pub fn code_shown(ctx: &Ctx, org: &Organisation, centre: &Centre, code: &EnrolCo
         p.code { code #enrol-code dir="ltr" { (grouped.join(" ")) } }
         p { strong { (ctx.t1("code-expires", "when", utc(code.expires_ms))) } }
         p { (ctx.t("code-shown-once")) }
+        h2 { (ctx.t("code-file-title")) }
+        p { (ctx.t("code-file-help")) }
+        form method="post" action=(format!("/admin/centres/{}/enrolment-file", centre.id)) {
+            (ctx.csrf_field())
+            input type="hidden" name="code" value=(code.code);
+            input type="hidden" name="expires_ms" value=(code.expires_ms);
+            p {
+                label for="server-url" { (ctx.t("code-file-server")) }
+                br;
+                input #server-url type="url" name="server_url" dir="ltr" autocomplete="off";
+            }
+            button type="submit" { (ctx.t("code-file-submit")) }
+        }
         p { a href=(format!("/admin/centres/{}", centre.id)) { (ctx.t("code-back")) } }
     };
     let place = Place {

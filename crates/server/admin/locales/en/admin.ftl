@@ -70,6 +70,13 @@ code-shown-title = Enrolment code for { $centre }
 code-shown-once = Type it on the device now, or write it down: it is shown only this once.
 code-expires = Valid until { $when }, for one device.
 code-back = Back to the centre
+code-file-title = For a laptop without a connection
+code-file-help = Save this code as an enrolment file and carry it on a USB stick. On the laptop, a facilitator enrols from the file (Settings, Sync). Delete the file once the laptop is enrolled: it holds the code.
+code-file-server = Campus server address for the laptop (optional), e.g. https://10.0.0.5:7878
+code-file-submit = Save as enrolment file
+error-bad-request-title = Not accepted
+error-server-url = The server address must start with http:// or https://, for example https://10.0.0.5:7878.
+error-enrolment-file = This code cannot be written as an enrolment file. Make a new code and try again.
 
 ## Revoking a device
 revoke-title = Revoke a device

@@ -69,6 +69,13 @@ code-shown-title = Code d’inscription pour { $centre }
 code-shown-once = Tapez-le maintenant sur l’appareil, ou notez-le : il n’est affiché que cette fois.
 code-expires = Valable jusqu’au { $when }, pour un seul appareil.
 code-back = Retour au centre
+code-file-title = Pour un ordinateur portable sans connexion
+code-file-help = Enregistrez ce code dans un fichier d’inscription et emportez-le sur une clé USB. Sur le portable, un animateur inscrit l’appareil à partir du fichier (Réglages, Synchronisation). Supprimez le fichier une fois le portable inscrit : il contient le code.
+code-file-server = Adresse du serveur du centre pour le portable (facultatif), par ex. https://10.0.0.5:7878
+code-file-submit = Enregistrer comme fichier d’inscription
+error-bad-request-title = Non accepté
+error-server-url = L’adresse du serveur doit commencer par http:// ou https://, par exemple https://10.0.0.5:7878.
+error-enrolment-file = Ce code ne peut pas être écrit dans un fichier d’inscription. Créez un nouveau code et réessayez.
 
 ## Révoquer un appareil
 revoke-title = Révoquer un appareil
