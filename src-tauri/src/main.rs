@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use qalam_core::api::exchange::{self as x, BundleLoaded, BundleStick, BundleWritten};
 use qalam_core::api::exchange::{CatalogueView, DownloadStatus, FetchArgs};
+use qalam_core::api::exchange::{StickEnrolArgs, StickEnrolled};
 use qalam_core::api::facilitate::{self as fac, NewLearner};
 use qalam_core::api::learners::{LearnerSummary, Progress};
 use qalam_core::api::session::{self, PickerProfile, SessionInfo};
@@ -410,6 +411,18 @@ fn bundle_list(
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
+fn enrol_from_stick(
+    d: Dev<'_>,
+    s: Tok<'_>,
+    w: Window,
+    mount: String,
+    server: Option<String>,
+) -> Reply<StickEnrolled> {
+    let args = StickEnrolArgs { mount, server };
+    Ok(x::enrol_from_stick(&d, s.of(&w).as_deref(), &args)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
 fn bundle_import(
     d: Dev<'_>,
     s: Tok<'_>,
@@ -538,6 +551,7 @@ fn run() -> anyhow::Result<()> {
             enrol_device,
             bundle_export,
             bundle_list,
+            enrol_from_stick,
             bundle_import,
             catalogue_list,
             pack_fetch,

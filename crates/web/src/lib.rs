@@ -161,7 +161,8 @@ fn status_of(code: &str) -> StatusCode {
         | "bundle_other_device"
         | "bundle_own"
         | "bundle_unreadable" => StatusCode::UNPROCESSABLE_ENTITY,
-        "stick_missing" => StatusCode::NOT_FOUND,
+        "stick_missing" | "enrolment_file_missing" => StatusCode::NOT_FOUND,
+        "enrolment_file_bad" => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

@@ -545,6 +545,20 @@ sync-enrol-button = اتصال
 sync-enrol-working = جارٍ الاتصال…
 sync-enrol-empty = أدخل عنوان الخادم ورمز التسجيل.
 sync-enrolled-ok = هذا الجهاز متصل الآن بـ { $server }. بدأت المزامنة الأولى.
+sync-stick-title = أو سجّل الجهاز من ملف على قرص USB
+sync-stick-help = إذا لم يكن هناك اتصال بخادم المركز، يستطيع مسؤوله أن يكتب ملف تسجيل على قرص USB. أوصل القرص واختره ثم سجّل الجهاز: لا حاجة إلى شبكة.
+sync-stick-has-file = على هذا القرص ملف تسجيل.
+sync-stick-no-file = لم يُعثَر على ملف تسجيل على هذا القرص.
+sync-stick-server = استعمل عنوان خادم آخر
+sync-stick-server-help = فقط إذا لم يذكر الملف خادمًا، أو تغيّر عنوان الخادم. وإلا فاتركه فارغًا.
+sync-stick-button = سجّل من هذا القرص
+sync-stick-working = جارٍ التسجيل…
+sync-stick-done = هذا الجهاز مسجّل الآن في { $centre }.
+sync-stick-done-server = يتزامن مع { $server }. تُكمل المزامنة الأولى التسجيل.
+sync-stick-done-no-server = لا يذكر الملف خادمًا: انقل العمل على قرص USB (أدناه). يُكمل التسجيلَ أولُ ملف مزامنة يحمّله خادم المركز.
+sync-stick-delete = احذف الآن { $file } من قرص USB: فيه رمز التسجيل، وقد يستعمله شخص آخر.
+sync-server-none = لا يوجد
+sync-no-server = ليس لهذا الجهاز عنوان خادم. انقل عمله على قرص USB (أدناه).
 
 ## Settings: the database
 db-title = قاعدة البيانات
@@ -611,6 +625,8 @@ error-bundle_other_org = ملف المزامنة هذا يخصّ منظمة أخ
 error-bundle_other_device = ملف المزامنة هذا لجهاز آخر. لم يُحمَّل شيء.
 error-bundle_own = صُنع ملف المزامنة هذا على هذا الجهاز. خذه إلى خادم المركز بدلًا من ذلك.
 error-bundle_unreadable = هذا ليس ملف مزامنة من قلم، أو أنه من إصدار أحدث من قلم. لم يُحمَّل شيء.
+error-enrolment_file_missing = لا يوجد ملف تسجيل على قرص USB هذا. اطلب من مسؤول خادم المركز أن يكتب واحدًا عليه.
+error-enrolment_file_bad = هذا ليس ملف تسجيل من قلم، أو أنه من إصدار أحدث من قلم. اطلب من المسؤول ملفًا جديدًا.
 
 ## Settings: course packs from the campus server
 catalogue-title = حزم الدروس من الخادم

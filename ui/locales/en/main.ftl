@@ -486,6 +486,20 @@ sync-enrol-button = Connect
 sync-enrol-working = Connecting…
 sync-enrol-empty = Enter the server address and the enrolment code.
 sync-enrolled-ok = This device is now connected to { $server }. The first sync has started.
+sync-stick-title = Or enrol from a file on a USB stick
+sync-stick-help = With no link to the campus server, its administrator can write an enrolment file onto a USB stick. Plug the stick in, choose it, and enrol: no network is needed.
+sync-stick-has-file = An enrolment file is on this stick.
+sync-stick-no-file = No enrolment file found on this stick.
+sync-stick-server = Use another server address
+sync-stick-server-help = Only if the file names no server, or the server’s address changed. Leave it empty otherwise.
+sync-stick-button = Enrol from this stick
+sync-stick-working = Enrolling…
+sync-stick-done = This device is now enrolled in { $centre }.
+sync-stick-done-server = It syncs with { $server }. The first sync completes the enrolment.
+sync-stick-done-no-server = The file names no server: carry the work on a USB stick (below). The first sync file the campus server loads completes the enrolment.
+sync-stick-delete = Now delete { $file } from the USB stick: it holds the enrolment code, and someone else could use it.
+sync-server-none = None
+sync-no-server = This device has no server address. Carry its work on a USB stick (below).
 
 ## Settings: the database
 db-title = Database
@@ -546,6 +560,8 @@ error-bundle_other_org = This sync file belongs to another organisation. Nothing
 error-bundle_other_device = This sync file is for another device. Nothing was loaded.
 error-bundle_own = This sync file was made on this device. Take it to the campus server instead.
 error-bundle_unreadable = This is not a Qalam sync file, or it comes from a newer Qalam. Nothing was loaded.
+error-enrolment_file_missing = There is no enrolment file on this USB stick. Ask the campus server’s administrator to write one onto it.
+error-enrolment_file_bad = This is not a Qalam enrolment file, or it comes from a newer Qalam. Ask the administrator for a new one.
 
 ## Settings: course packs from the campus server
 catalogue-title = Course packs from the server

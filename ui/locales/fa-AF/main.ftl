@@ -483,6 +483,20 @@ sync-enrol-button = وصل کن
 sync-enrol-working = در حال وصل شدن…
 sync-enrol-empty = آدرس سرور و کد ثبت را وارد کنید.
 sync-enrolled-ok = این دستگاه اکنون به { $server } وصل است. نخستین همگام‌سازی آغاز شد.
+sync-stick-title = یا دستگاه را از فایلی روی فلش USB ثبت کنید
+sync-stick-help = اگر ارتباطی با سرور مرکز نیست، مسئول آن می‌تواند یک فایل ثبت را روی فلش USB بنویسد. فلش را وصل کنید، آن را انتخاب کنید و دستگاه را ثبت کنید: به شبکه نیازی نیست.
+sync-stick-has-file = روی این فلش یک فایل ثبت هست.
+sync-stick-no-file = روی این فلش فایل ثبت پیدا نشد.
+sync-stick-server = از آدرس سرور دیگری استفاده کنید
+sync-stick-server-help = فقط اگر فایل نام سروری را ندارد، یا آدرس سرور تغییر کرده است. در غیر آن، خالی بگذارید.
+sync-stick-button = از این فلش ثبت کن
+sync-stick-working = در حال ثبت…
+sync-stick-done = این دستگاه اکنون در { $centre } ثبت شد.
+sync-stick-done-server = با { $server } همگام می‌شود. نخستین همگام‌سازی ثبت را کامل می‌کند.
+sync-stick-done-no-server = فایل نام هیچ سروری را ندارد: کار را با فلش USB ببرید (پایین). نخستین فایل همگام‌سازی که سرور مرکز بار کند ثبت را کامل می‌کند.
+sync-stick-delete = اکنون { $file } را از فلش USB پاک کنید: کد ثبت در آن است و کس دیگری می‌تواند از آن استفاده کند.
+sync-server-none = هیچ
+sync-no-server = این دستگاه آدرس سرور ندارد. کار آن را با فلش USB ببرید (پایین).
 
 ## Settings: the database
 db-title = پایگاه داده
@@ -543,6 +557,8 @@ error-bundle_other_org = این فایل همگام‌سازی مال سازما
 error-bundle_other_device = این فایل همگام‌سازی برای دستگاه دیگری است. چیزی بار نشد.
 error-bundle_own = این فایل همگام‌سازی در همین دستگاه ساخته شده است. به جای آن، آن را به سرور مرکز ببرید.
 error-bundle_unreadable = این فایل همگام‌سازی قلم نیست، یا از نسخهٔ جدیدتر قلم است. چیزی بار نشد.
+error-enrolment_file_missing = روی این فلش USB فایل ثبت نیست. از مسئول سرور مرکز بخواهید یکی روی آن بنویسد.
+error-enrolment_file_bad = این فایل ثبت قلم نیست، یا از نسخهٔ جدیدتر قلم است. از مسئول یک فایل تازه بخواهید.
 
 ## Settings: course packs from the campus server
 catalogue-title = بسته‌های درسی از سرور

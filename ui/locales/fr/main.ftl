@@ -483,6 +483,20 @@ sync-enrol-button = Relier
 sync-enrol-working = Connexion…
 sync-enrol-empty = Saisissez l’adresse du serveur et le code d’inscription.
 sync-enrolled-ok = Cet appareil est maintenant relié à { $server }. La première synchronisation a commencé.
+sync-stick-title = Ou inscrire l’appareil avec un fichier sur une clé USB
+sync-stick-help = Sans liaison avec le serveur du centre, son administrateur peut écrire un fichier d’inscription sur une clé USB. Branchez la clé, choisissez-la et inscrivez l’appareil : aucun réseau n’est nécessaire.
+sync-stick-has-file = Un fichier d’inscription se trouve sur cette clé.
+sync-stick-no-file = Aucun fichier d’inscription trouvé sur cette clé.
+sync-stick-server = Utiliser une autre adresse de serveur
+sync-stick-server-help = Seulement si le fichier ne nomme aucun serveur, ou si l’adresse du serveur a changé. Sinon, laissez vide.
+sync-stick-button = Inscrire avec cette clé
+sync-stick-working = Inscription…
+sync-stick-done = Cet appareil est maintenant inscrit auprès de { $centre }.
+sync-stick-done-server = Il se synchronise avec { $server }. La première synchronisation termine l’inscription.
+sync-stick-done-no-server = Le fichier ne nomme aucun serveur : transportez le travail sur une clé USB (plus bas). Le premier fichier de synchronisation que le serveur du centre charge termine l’inscription.
+sync-stick-delete = Supprimez maintenant { $file } de la clé USB : il contient le code d’inscription, et quelqu’un d’autre pourrait s’en servir.
+sync-server-none = Aucun
+sync-no-server = Cet appareil n’a pas d’adresse de serveur. Transportez son travail sur une clé USB (plus bas).
 
 ## Settings: the database
 db-title = Base de données
@@ -543,6 +557,8 @@ error-bundle_other_org = Ce fichier de synchronisation appartient à une autre o
 error-bundle_other_device = Ce fichier de synchronisation est destiné à un autre appareil. Rien n’a été chargé.
 error-bundle_own = Ce fichier de synchronisation a été fait sur cet appareil. Apportez-le plutôt au serveur du centre.
 error-bundle_unreadable = Ce n’est pas un fichier de synchronisation Qalam, ou il vient d’une version plus récente de Qalam. Rien n’a été chargé.
+error-enrolment_file_missing = Il n’y a pas de fichier d’inscription sur cette clé USB. Demandez à l’administrateur du serveur du centre d’en écrire un dessus.
+error-enrolment_file_bad = Ce n’est pas un fichier d’inscription Qalam, ou il vient d’une version plus récente de Qalam. Demandez-en un nouveau à l’administrateur.
 
 ## Settings: course packs from the campus server
 catalogue-title = Packs de cours du serveur

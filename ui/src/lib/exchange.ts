@@ -18,6 +18,13 @@ export function pickStick(sticks: readonly BundleStick[], chosen: string | null)
   return sticks[0]?.root ?? null;
 }
 
+/** The stick to enrol from: the one chosen before while it is still
+ *  plugged in, else the first holding an enrolment file, else the first. */
+export function pickEnrolStick(sticks: readonly BundleStick[], chosen: string | null): string | null {
+  if (chosen && sticks.some((s) => s.root === chosen)) return chosen;
+  return (sticks.find((s) => s.enrolment_file) ?? sticks[0])?.root ?? null;
+}
+
 const REFUSALS = ['bundle_tampered', 'bundle_other_org', 'bundle_other_device', 'bundle_unreadable', 'not_enrolled'] as const;
 
 /** The message id that says what a listed sync file is, or why it cannot

@@ -9,6 +9,7 @@ import type {
   AppInfo,
   BundleLoaded,
   BundleStick,
+  StickEnrolled,
   BundleWritten,
   CatalogueView,
   CommandName,
@@ -203,6 +204,10 @@ export const api = {
   bundleList: (): Promise<BundleStick[]> => command('bundle_list', {}),
   bundleExport: (mount: string): Promise<BundleWritten> => command('bundle_export', { mount }),
   bundleImport: (mount: string, file: string): Promise<BundleLoaded> => command('bundle_import', { mount, file }),
+  /** Enrols offline from the enrolment file on the stick `mount`; `server`
+   *  (optional) replaces the address the file names. */
+  enrolFromStick: (mount: string, server = ''): Promise<StickEnrolled> =>
+    command('enrol_from_stick', server.trim() ? { mount, server: server.trim() } : { mount }),
   /** The campus server's packs: a network call, it may take seconds. */
   catalogueList: (lang: string): Promise<CatalogueView> => command('catalogue_list', { lang }),
   /** Starts (or resumes) a download; answers at once. Poll `packFetchStatus`. */

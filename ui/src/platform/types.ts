@@ -397,6 +397,21 @@ export interface BundleStick {
   root: string;
   label: string;
   files: BundleFile[];
+  /** The stick holds an enrolment file (`enrol_from_stick` would find one). */
+  enrolment_file: boolean;
+}
+
+/** What `enrol_from_stick` did. The campus server binds the code at the
+ *  device's first sync or the first sync file it loads (`pending`). */
+export interface StickEnrolled {
+  /** The file read, relative to the stick: the facilitator deletes it. */
+  file: string;
+  centre_name: string;
+  org: string;
+  centre: string;
+  /** null: the file named no server; sync files on a stick only. */
+  server: string | null;
+  pending: boolean;
 }
 
 export interface BundleWritten {
@@ -491,6 +506,7 @@ export interface Commands {
   bundle_list: { args: { mount?: string }; result: BundleStick[] };
   bundle_export: { args: { mount: string }; result: BundleWritten };
   bundle_import: { args: { mount: string; file: string }; result: BundleLoaded };
+  enrol_from_stick: { args: { mount: string; server?: string }; result: StickEnrolled };
   catalogue_list: { args: { lang: string }; result: CatalogueView };
   pack_fetch: { args: { id: string; version: string }; result: DownloadStatus };
   pack_fetch_status: { args: Record<string, never>; result: DownloadStatus[] };
@@ -529,6 +545,8 @@ export const ERROR_CODES = [
   'bundle_other_device',
   'bundle_own',
   'bundle_unreadable',
+  'enrolment_file_missing',
+  'enrolment_file_bad',
   'unavailable',
 ] as const;
 

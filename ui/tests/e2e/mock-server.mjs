@@ -116,7 +116,7 @@ const FACILITATOR_ONLY = new Set([
   'usb_scan', 'import_start', 'import_status', 'pack_remove', 'trust_list', 'trust_add',
   'learner_list', 'learner_add', 'learner_rename', 'learner_archive', 'learner_reset_pin', 'centre_progress',
   'doctor_repair', 'sync_status', 'sync_now', 'enrol_device',
-  'bundle_export', 'bundle_list', 'bundle_import', 'catalogue_list', 'pack_fetch', 'pack_fetch_status',
+  'bundle_export', 'bundle_list', 'bundle_import', 'enrol_from_stick', 'catalogue_list', 'pack_fetch', 'pack_fetch_status',
 ]);
 
 // Sync files on the one mock stick, and pack downloads from the catalogue
@@ -348,7 +348,17 @@ const commands = {
     sync.syncingUntil = Date.now() + 1500;
     return syncStatus();
   },
-  bundle_list: () => [{ root: STICK, label: 'QALAM', files: stickFiles }],
+  bundle_list: () => [{ root: STICK, label: 'QALAM', files: stickFiles, enrolment_file: !sync.enrolled }],
+  // The mock stick holds an enrolment file naming the mock campus server.
+  enrol_from_stick: ({ mount, server }) => {
+    if (mount !== STICK) fail('stick_missing', `the USB stick ${mount} is not plugged in any more`);
+    if (sync.enrolled) fail('already_enrolled', `this device is already enrolled with ${sync.enrolled}`);
+    const url = server?.trim() || 'http://10.0.0.5:7878';
+    if (!/^https?:\/\//.test(url)) fail('bad_address', `"${url}" is not an http:// or https:// address`);
+    sync.enrolled = url.replace(/\/$/, '');
+    sync.syncingUntil = Date.now() + 1500;
+    return { file: 'qalam-enrolment.json', centre_name: 'North', org: 'a'.repeat(32), centre: 'b'.repeat(32), server: sync.enrolled, pending: true };
+  },
   bundle_export: ({ mount }) => {
     if (mount !== STICK) fail('stick_missing', `the USB stick ${mount} is not plugged in any more`);
     if (!sync.enrolled) fail('not_enrolled', 'this device is not enrolled with a campus server');

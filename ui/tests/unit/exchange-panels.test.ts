@@ -15,7 +15,16 @@ import {
   type CatalogueItem,
   type DownloadStatus,
 } from '../../src/platform';
-import { catalogueProblem, catalogueRow, downloadFailure, downloadFraction, fileVerdict, pickStick, sortFiles } from '../../src/lib/exchange';
+import {
+  catalogueProblem,
+  catalogueRow,
+  downloadFailure,
+  downloadFraction,
+  fileVerdict,
+  pickEnrolStick,
+  pickStick,
+  sortFiles,
+} from '../../src/lib/exchange';
 
 let mounted: Record<string, unknown> | null = null;
 afterEach(() => {
@@ -66,7 +75,12 @@ const file = (over: Partial<BundleFile> = {}): BundleFile => ({
   file: 'for-device.qbundle', size_bytes: 4_200, modified_at: '2026-11-25T10:00:00Z', created_at: '2026-11-25T09:59:00Z',
   kind: 'server_to_device', state: 'ready', code: null, message: null, ...over,
 });
-const stick = (root: string, files: BundleFile[] = []): BundleStick => ({ root, label: root.split('/').pop() ?? root, files });
+const stick = (root: string, files: BundleFile[] = [], enrolment_file = false): BundleStick => ({
+  root,
+  label: root.split('/').pop() ?? root,
+  files,
+  enrolment_file,
+});
 const item = (over: Partial<CatalogueItem> = {}): CatalogueItem => ({
   id: 'org.qalam.numeracy', version: '1.1.0', title: { text: 'Numbers every day', lang: 'en', dir: 'ltr' },
   languages: ['en', 'ar'], size_bytes: 3_148_037, installed_version: null, state: 'available', download: null, ...over,
@@ -83,6 +97,16 @@ describe('exchange rules', () => {
     expect(pickStick(sticks, '/media/GONE')).toBe('/media/A');
     expect(pickStick(sticks, null)).toBe('/media/A');
     expect(pickStick([], '/media/A')).toBeNull();
+  });
+
+  it('enrols from the chosen stick while it is plugged in, else the first holding an enrolment file', () => {
+    const plain = stick('/media/a');
+    const withFile = stick('/media/b', [], true);
+    expect(pickEnrolStick([plain, withFile], null)).toBe('/media/b');
+    expect(pickEnrolStick([plain, withFile], '/media/a')).toBe('/media/a');
+    expect(pickEnrolStick([plain, withFile], '/media/gone')).toBe('/media/b');
+    expect(pickEnrolStick([plain], null)).toBe('/media/a');
+    expect(pickEnrolStick([], '/media/a')).toBeNull();
   });
 
   it('says what each sync file is, with a message for every refusal', () => {

@@ -104,7 +104,7 @@ describe('locales', () => {
         'unauthenticated', 'forbidden', 'wrong_pin', 'slow_down', 'not_yet', 'conflict', 'interrupted', 'unavailable',
         'not_enrolled', 'already_enrolled', 'bad_address', 'server_unreachable', 'enrol_code_refused', 'server_refused',
         'server_version', 'sync_failed', 'stick_missing', 'bundle_tampered', 'bundle_other_org',
-        'bundle_other_device', 'bundle_own', 'bundle_unreadable',
+        'bundle_other_device', 'bundle_own', 'bundle_unreadable', 'enrolment_file_missing', 'enrolment_file_bad',
       ],
       'sync-error-*': ['server_unreachable', 'server_refused', 'server_version', 'sync_failed', 'not_enrolled', 'internal'],
       'lesson-kind-*': ['html', 'markdown', 'pdf', 'video', 'audio'],

@@ -5,7 +5,7 @@ import { flushSync, mount, unmount } from 'svelte';
 import DatabasePanel from '../../src/components/DatabasePanel.svelte';
 import SyncPanel from '../../src/components/SyncPanel.svelte';
 import { setLocale } from '../../src/i18n/index.svelte';
-import { createHttpTransport, setTransport, type DatabaseHealth, type SyncStatus } from '../../src/platform';
+import { createHttpTransport, setTransport, type BundleStick, type DatabaseHealth, type SyncStatus } from '../../src/platform';
 
 let mounted: Record<string, unknown> | null = null;
 afterEach(() => {
@@ -114,6 +114,7 @@ describe('Sync section', () => {
     setLocale('ar');
     const calls = fake({
       sync_status: () => status({ enrolled: false, server: null, worker_running: false }),
+      bundle_list: () => [],
       enrol_device: () => {
         throw { code: 'server_unreachable', message: 'could not reach the server at http://127.0.0.1:1' };
       },
@@ -187,5 +188,84 @@ describe('Sync section', () => {
     expect(text(el.querySelector('.sync-state .notice-title'))).toBe('The last sync did not work.');
     expect(text(el.querySelector('.sync-error-reason'))).toBe('The campus server could not be reached. Qalam tries again by itself.');
     expect(text(el.querySelector('.sync-state details code'))).toContain('timed out');
+  });
+
+  const stickOf = (root: string, enrolment_file: boolean): BundleStick => ({ root, label: root.split('/').pop() ?? root, files: [], enrolment_file });
+
+  it('enrols from the stick holding an enrolment file, then shows the enrolled state and asks to delete the file', async () => {
+    let enrolled = false;
+    const calls = fake({
+      sync_status: () => (enrolled ? status({ syncing: true }) : status({ enrolled: false, server: null, worker_running: false })),
+      bundle_list: () => [stickOf('/media/usb/PHOTOS', false), stickOf('/media/usb/QALAM', true)],
+      enrol_from_stick: () => {
+        enrolled = true;
+        return { file: 'qalam-enrolment.json', centre_name: 'North', org: 'a'.repeat(32), centre: 'b'.repeat(32), server: 'http://10.0.0.5:7878', pending: true };
+      },
+    });
+    const el = render(SyncPanel);
+    await settle();
+    // The stick with the file is chosen for the facilitator.
+    const checked = el.querySelector<HTMLInputElement>('input[name=sync-stick]:checked');
+    expect(checked?.value).toBe('/media/usb/QALAM');
+    expect(text(el.querySelector('.stick-file'))).toBe('An enrolment file is on this stick.');
+    el.querySelector<HTMLButtonElement>('.stick-enrol')?.click();
+    await settle();
+    // No server typed: none sent, the file's address is used.
+    expect(calls.find(([c]) => c === 'enrol_from_stick')?.[1]).toEqual({ mount: '/media/usb/QALAM' });
+    const outcome = el.querySelector('.stick-outcome');
+    expect(outcome?.getAttribute('aria-live')).toBe('polite');
+    expect(text(outcome?.querySelector('.notice-title'))).toBe('This device is now enrolled in North.');
+    expect(text(outcome)).toContain('It syncs with http://10.0.0.5:7878. The first sync completes the enrolment.');
+    expect(text(outcome?.querySelector('.stick-delete'))).toBe(
+      'Now delete qalam-enrolment.json from the USB stick: it holds the enrolment code, and someone else could use it.',
+    );
+    // The enrolled state replaced the forms.
+    expect(el.querySelector('.stick-enrol')).toBeNull();
+    expect(el.querySelector('#sync-server')).toBeNull();
+    expect(el.querySelector('.sync-now')).not.toBeNull();
+  });
+
+  it('explains a stick without an enrolment file in the UI language, and sends a typed server address', async () => {
+    setLocale('ar');
+    const calls = fake({
+      sync_status: () => status({ enrolled: false, server: null, worker_running: false }),
+      bundle_list: () => [stickOf('/media/usb/EMPTY', false)],
+      enrol_from_stick: () => {
+        throw { code: 'enrolment_file_missing', message: 'there is no enrolment file (qalam-enrolment.json) on the USB stick /media/usb/EMPTY' };
+      },
+    });
+    const el = render(SyncPanel);
+    await settle();
+    expect(text(el.querySelector('.stick-file'))).toBe('لم يُعثَر على ملف تسجيل على هذا القرص.');
+    const server = el.querySelector<HTMLInputElement>('#sync-stick-server');
+    expect(server?.getAttribute('dir')).toBe('ltr');
+    server!.value = ' http://10.0.0.9:7878 ';
+    server!.dispatchEvent(new Event('input'));
+    el.querySelector<HTMLButtonElement>('.stick-enrol')?.click();
+    await settle();
+    expect(calls.find(([c]) => c === 'enrol_from_stick')?.[1]).toEqual({ mount: '/media/usb/EMPTY', server: 'http://10.0.0.9:7878' });
+    expect(text(el.querySelector('.enrol-stick [role=alert] .notice-title'))).toBe(
+      'لا يوجد ملف تسجيل على قرص USB هذا. اطلب من مسؤول خادم المركز أن يكتب واحدًا عليه.',
+    );
+    expect(el.querySelector('.stick-outcome .notice')).toBeNull();
+  });
+
+  it('says when no stick is plugged in, and an enrolment without a server offers no "Sync now"', async () => {
+    fake({
+      sync_status: () => status({ enrolled: false, server: null, worker_running: false }),
+      bundle_list: () => [],
+    });
+    const el = render(SyncPanel);
+    await settle();
+    expect(text(el.querySelector('.enrol-stick .stick-none'))).toBe('No USB stick found. Plug one in: it shows up here by itself.');
+    expect(el.querySelector('.stick-enrol')).toBeNull();
+    unmount(mounted!);
+    mounted = null;
+    fake({ sync_status: () => status({ server: null, worker_running: false, next_attempt_in_s: null }) });
+    const enrolled = render(SyncPanel);
+    await settle();
+    expect(enrolled.querySelector('.sync-now')).toBeNull();
+    expect(text(enrolled.querySelector('.sync-no-server'))).toBe('This device has no server address. Carry its work on a USB stick (below).');
+    expect(text(enrolled.querySelector('.sync-facts'))).toContain('Server None');
   });
 });

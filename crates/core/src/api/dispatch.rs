@@ -298,6 +298,10 @@ pub fn dispatch(
             let a: ListBundlesArgs = parse(args)?;
             reply(x::bundle_list(device, t, a.mount.as_deref()))
         }
+        "enrol_from_stick" => {
+            let a: x::StickEnrolArgs = parse(args)?;
+            reply(x::enrol_from_stick(device, t, &a))
+        }
         "bundle_import" => {
             let a: LoadBundleArgs = parse(args)?;
             reply(x::bundle_import(device, t, &a.mount, &a.file))

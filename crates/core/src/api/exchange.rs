@@ -32,7 +32,8 @@ use crate::device::Device;
 use crate::error::CoreError;
 use crate::packs::download::{self, CatalogueEntry, FetchOptions, FetchOutcome, PackFetch, Step};
 use crate::storage;
-use crate::sync::{SyncError, state};
+use crate::sync::wire::{ENROLMENT_FILE_NAME, EnrolmentFile, MAX_ENROLMENT_FILE_BYTES};
+use crate::sync::{self, SyncError, state};
 
 /// The folder on a stick that holds sync files.
 pub const SYNC_FOLDER: &str = "qalam-sync";
@@ -67,6 +68,14 @@ pub enum ExchangeError {
     /// Not a Qalam sync file at all, or one from a newer Qalam.
     #[error("{0}")]
     Unreadable(String),
+    /// No enrolment file where the admin's command writes it.
+    #[error(
+        "there is no enrolment file (qalam-enrolment.json) on the USB stick {0}; ask the campus server's admin to write one onto it"
+    )]
+    EnrolmentFileMissing(String),
+    /// Too large, not an enrolment file, or one from a newer Qalam.
+    #[error("{0}")]
+    EnrolmentFileBad(String),
     #[error("{0}")]
     Core(#[from] CoreError),
     #[error("{0}")]
@@ -85,6 +94,8 @@ impl ExchangeError {
             ExchangeError::OtherDevice(_) => "bundle_other_device",
             ExchangeError::OwnBundle(_) => "bundle_own",
             ExchangeError::Unreadable(_) => "bundle_unreadable",
+            ExchangeError::EnrolmentFileMissing(_) => "enrolment_file_missing",
+            ExchangeError::EnrolmentFileBad(_) => "enrolment_file_bad",
             ExchangeError::Core(err) => err.code(),
             ExchangeError::Sync(err) => syncing::error_code(err),
         }
@@ -228,6 +239,9 @@ pub struct BundleStick {
     pub root: String,
     pub label: String,
     pub files: Vec<BundleFile>,
+    /// The stick holds an enrolment file (`enrol_from_stick` would find
+    /// one); its content is not read here.
+    pub enrolment_file: bool,
 }
 
 /// What a sync file is, as far as this device can tell without importing.
@@ -274,6 +288,7 @@ pub fn bundle_list(
             root: root.display().to_string(),
             label: label_of(root),
             files: files_on(device, root),
+            enrolment_file: enrolment_file_on(root).is_some(),
         })
         .collect())
 }
@@ -477,6 +492,111 @@ pub fn bundle_import(
         new: report.new,
         duplicates: report.duplicates,
     })
+}
+
+// ------------------------------------------------------------ enrolment
+
+/// The enrolment file on the stick at `root`: at its top, where the
+/// admin's `qalam server enrol-code --out` usually puts it, else in its
+/// `qalam-sync` folder. Only a regular file counts, so a link on a
+/// stick cannot point the app at a file elsewhere on the disk.
+fn enrolment_file_on(root: &Path) -> Option<PathBuf> {
+    [
+        root.join(ENROLMENT_FILE_NAME),
+        root.join(SYNC_FOLDER).join(ENROLMENT_FILE_NAME),
+    ]
+    .into_iter()
+    .find(|path| std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file()))
+}
+
+/// The arguments of `enrol_from_stick`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct StickEnrolArgs {
+    #[serde(default)]
+    pub mount: String,
+    /// The campus server's address, instead of the one in the file (or
+    /// when the file names none).
+    #[serde(default)]
+    pub server: Option<String>,
+}
+
+/// What `enrol_from_stick` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct StickEnrolled {
+    /// The file it read, relative to the stick: the facilitator should
+    /// delete it, since it holds the code until the server binds it.
+    pub file: String,
+    pub centre_name: String,
+    pub org: String,
+    pub centre: String,
+    /// The campus server this device syncs with; `None` when neither the
+    /// file nor the facilitator named one (sync files on a stick then).
+    pub server: Option<String>,
+    /// Always true here: the campus server binds the code to this device
+    /// at its first sync or the first sync file it imports from it.
+    pub pending: bool,
+}
+
+/// Enrols the device offline from the enrolment file on the stick `mount`
+/// (docs/SYNC_PROTOCOL.md, "Enrolling offline"), as `qalam enrol --file`
+/// does, then starts the background sync if there is a server to reach.
+/// `sync_status` shows the enrolment afterwards. Errors: `forbidden`,
+/// `stick_missing`, `already_enrolled`, `enrolment_file_missing`,
+/// `enrolment_file_bad`, `bad_address` (the server given), `io`.
+pub fn enrol_from_stick(
+    device: &Arc<Device>,
+    token: Option<&str>,
+    args: &StickEnrolArgs,
+) -> Result<StickEnrolled, ExchangeError> {
+    let by = facilitator(device, token)?;
+    let root = stick(device, &args.mount)?;
+    // Said before anything about the file: an enrolled device has no use
+    // for one, whatever it holds.
+    if let Some(existing) = state::enrolment(&device.conn())? {
+        return Err(SyncError::AlreadyEnrolled {
+            server: existing.url,
+        }
+        .into());
+    }
+    let path = enrolment_file_on(&root)
+        .ok_or_else(|| ExchangeError::EnrolmentFileMissing(args.mount.clone()))?;
+    let file = read_enrolment_file(&path)?;
+    let server = args
+        .server
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let enrolment = sync::enrol_from_file(device, &file, server).map_err(|err| {
+        tracing::warn!(%err, "enrolment from a stick failed");
+        ExchangeError::from(err)
+    })?;
+    tracing::info!(facilitator = %by.learner, centre = %enrolment.centre, "device enrolled from a file on a stick");
+    // Nothing to try without a server: the worker would only fail until
+    // one is given (`sync_now` starts it then).
+    if !enrolment.url.is_empty() {
+        syncing::start_worker(device, std::time::Duration::ZERO);
+    }
+    let relative = path.strip_prefix(&root).unwrap_or(&path);
+    Ok(StickEnrolled {
+        file: relative.display().to_string(),
+        centre_name: file.centre_name.clone(),
+        org: enrolment.org.to_string(),
+        centre: enrolment.centre.to_string(),
+        server: (!enrolment.url.is_empty()).then(|| enrolment.url.clone()),
+        pending: true,
+    })
+}
+
+/// Reads at most one byte more than an enrolment file may hold, so a huge
+/// file on the stick is refused without being read whole.
+fn read_enrolment_file(path: &Path) -> Result<EnrolmentFile, ExchangeError> {
+    use std::io::Read;
+    let limit = u64::try_from(MAX_ENROLMENT_FILE_BYTES).unwrap_or(u64::MAX) + 1;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit).read_to_end(&mut bytes))
+        .map_err(|e| CoreError::io("read the enrolment file on the stick", path, e))?;
+    EnrolmentFile::parse(&bytes).map_err(|e| ExchangeError::EnrolmentFileBad(e.to_string()))
 }
 
 // --------------------------------------------------------------- catalogue
@@ -789,6 +909,15 @@ pub fn pack_fetch_status(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_enrolment_file_is_named_as_the_admin_writes_it() {
+        // The message spells the name out (a format argument cannot be
+        // mixed with the variant's field); this keeps the two in step.
+        let err = ExchangeError::EnrolmentFileMissing("/media/usb".into());
+        assert!(err.to_string().contains(ENROLMENT_FILE_NAME));
+        assert_eq!(err.code(), "enrolment_file_missing");
+    }
 
     #[test]
     fn export_names_say_whose_and_when() {

@@ -36,7 +36,8 @@ const MAX_ERROR_CHARS: usize = 300;
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct SyncStatus {
     pub enrolled: bool,
-    /// The campus server's address, when enrolled.
+    /// The campus server's address, when enrolled with one (a device
+    /// enrolled from a file may have none, and use sync files only).
     pub server: Option<String>,
     pub org: Option<String>,
     pub centre: Option<String>,
@@ -184,7 +185,9 @@ fn status_of(device: &Device) -> Result<SyncStatus, ApiError> {
     let report = live.last_report.as_ref();
     Ok(SyncStatus {
         enrolled: state.enrolled,
-        server: state.server,
+        // A device enrolled from a file that names no server has an empty
+        // address; the UI shows "none" rather than an empty one.
+        server: state.server.filter(|url| !url.is_empty()),
         org: state.org.map(|o| o.to_string()),
         centre: state.centre.map(|c| c.to_string()),
         last_attempt_at,
