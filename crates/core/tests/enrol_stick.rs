@@ -7,49 +7,16 @@
 
 mod support;
 
-use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use qalam_core::api::dispatch::dispatch;
 use qalam_core::sync::wire::{ENROLMENT_FILE_FORMAT, ENROLMENT_FILE_NAME, EnrolmentFile};
-use qalam_core::{Device, Settings};
 use qalam_server::now_ms;
 use serde_json::{Value, json};
 
-struct Fixture {
-    device: Arc<Device>,
-    facilitator: String,
-    learner: String,
-    stick: PathBuf,
-    _dir: tempfile::TempDir,
-}
+type Fixture = support::StickDevice;
 
 impl Fixture {
-    fn new() -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        let stick = dir.path().join("ENROL-STICK");
-        std::fs::create_dir_all(&stick).unwrap();
-        let settings = Settings {
-            scan_system_mounts: false,
-            usb_roots: vec![stick.clone()],
-            ..Settings::default()
-        };
-        let (device, facilitator, learner) =
-            support::device_with_people(&dir.path().join("data"), settings);
-        Fixture {
-            device,
-            facilitator,
-            learner,
-            stick,
-            _dir: dir,
-        }
-    }
-
-    fn mount(&self) -> String {
-        self.stick.display().to_string()
-    }
-
     fn enrol(&self, token: &str, args: Value) -> Result<Value, String> {
         dispatch(&self.device, "enrol_from_stick", args, Some(token), "test").map_err(|e| e.code)
     }
@@ -83,7 +50,7 @@ fn file_for(code: &str, server: Option<&str>) -> EnrolmentFile {
 
 #[test]
 fn only_a_facilitator_enrols_and_only_from_a_detected_stick() {
-    let fx = Fixture::new();
+    let fx = Fixture::new("ENROL-STICK");
     std::fs::write(
         fx.stick.join(ENROLMENT_FILE_NAME),
         file_for("ABCD-EFGH", None).to_bytes().unwrap(),
@@ -105,7 +72,7 @@ fn only_a_facilitator_enrols_and_only_from_a_detected_stick() {
     assert_eq!(err.code, "unauthenticated");
     // A path that is not a detected stick is refused, even one holding a
     // good file.
-    let elsewhere = fx._dir.path().join("elsewhere");
+    let elsewhere = fx.dir.path().join("elsewhere");
     std::fs::create_dir_all(&elsewhere).unwrap();
     std::fs::copy(
         fx.stick.join(ENROLMENT_FILE_NAME),
@@ -123,7 +90,7 @@ fn only_a_facilitator_enrols_and_only_from_a_detected_stick() {
 
 #[test]
 fn a_stick_without_a_file_or_with_a_bad_one_is_explained() {
-    let fx = Fixture::new();
+    let fx = Fixture::new("ENROL-STICK");
     let fac = fx.facilitator.clone();
     assert_eq!(fx.stick_listing()["enrolment_file"], json!(false));
     assert_eq!(
@@ -164,7 +131,7 @@ fn a_stick_without_a_file_or_with_a_bad_one_is_explained() {
 
 #[test]
 fn enrols_from_the_stick_then_the_first_sync_binds_the_code() {
-    let fx = Fixture::new();
+    let fx = Fixture::new("ENROL-STICK");
     let fac = fx.facilitator.clone();
     let server = support::TestServer::start();
     let org = server
@@ -244,7 +211,7 @@ fn enrols_from_the_stick_then_the_first_sync_binds_the_code() {
 
 #[test]
 fn a_file_without_a_server_enrols_and_starts_no_worker() {
-    let fx = Fixture::new();
+    let fx = Fixture::new("ENROL-STICK");
     let fac = fx.facilitator.clone();
     std::fs::write(
         fx.stick.join(ENROLMENT_FILE_NAME),

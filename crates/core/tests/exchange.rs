@@ -14,7 +14,6 @@ use std::time::{Duration, Instant};
 use qalam_core::api::dispatch::dispatch;
 use qalam_core::api::learners;
 use qalam_core::bundle::{self, BundleHeader, BundleKind, Opened, Part};
-use qalam_core::{Device, Settings};
 use qalam_server::bundle::{self as server_bundle, BundleStore};
 use qalam_server::{DeviceId, OrgId, Store, now_ms};
 use serde_json::{Value, json};
@@ -29,39 +28,9 @@ const COMMANDS: [&str; 6] = [
     "pack_fetch_status",
 ];
 
-struct Fixture {
-    device: Arc<Device>,
-    facilitator: String,
-    learner: String,
-    stick: PathBuf,
-    _dir: tempfile::TempDir,
-}
+type Fixture = support::StickDevice;
 
 impl Fixture {
-    fn new() -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        let stick = dir.path().join("QALAM-STICK");
-        std::fs::create_dir_all(&stick).unwrap();
-        let settings = Settings {
-            scan_system_mounts: false,
-            usb_roots: vec![stick.clone()],
-            ..Settings::default()
-        };
-        let (device, facilitator, learner) =
-            support::device_with_people(&dir.path().join("data"), settings);
-        Fixture {
-            device,
-            facilitator,
-            learner,
-            stick,
-            _dir: dir,
-        }
-    }
-
-    fn mount(&self) -> String {
-        self.stick.display().to_string()
-    }
-
     fn call(&self, command: &str, args: Value) -> Result<Value, String> {
         dispatch(&self.device, command, args, Some(&self.facilitator), "test").map_err(|e| e.code)
     }
@@ -227,7 +196,7 @@ impl Campus {
 
 #[test]
 fn only_facilitators_exchange_files_and_packs() {
-    let fx = Fixture::new();
+    let fx = Fixture::new("QALAM-STICK");
     let args = json!({"mount": fx.mount(), "file": "x.qbundle", "id": "org.x", "version": "1.0.0", "lang": "en"});
     for command in COMMANDS {
         let by = |token: Option<&str>| {
@@ -242,7 +211,7 @@ fn only_facilitators_exchange_files_and_packs() {
 
 #[test]
 fn an_unenrolled_device_says_so_and_only_detected_sticks_are_used() {
-    let fx = Fixture::new();
+    let fx = Fixture::new("QALAM-STICK");
     let mount = fx.mount();
     assert_eq!(
         fx.call("bundle_export", json!({"mount": mount})),
@@ -257,7 +226,7 @@ fn an_unenrolled_device_says_so_and_only_detected_sticks_are_used() {
         Err("not_enrolled".into())
     );
     // A path that is not a detected stick is refused, whatever it is.
-    let elsewhere = fx._dir.path().join("data").display().to_string();
+    let elsewhere = fx.dir.path().join("data").display().to_string();
     for mount in [elsewhere.as_str(), "/", "", "/tmp"] {
         assert_eq!(
             fx.call("bundle_export", json!({"mount": mount})),
@@ -304,8 +273,8 @@ fn an_unenrolled_device_says_so_and_only_detected_sticks_are_used() {
 fn a_round_trip_device_to_server_to_device_and_its_refusals() {
     let campus = Campus::start();
     let (_, centre) = campus.org("Relief Org");
-    let a = Fixture::new();
-    let b = Fixture::new();
+    let a = Fixture::new("QALAM-STICK");
+    let b = Fixture::new("QALAM-STICK");
     campus.enrol(&a, centre);
     campus.enrol(&b, centre);
     learners::learner_add(&a.device, "Samir", None, false).unwrap();
@@ -390,7 +359,7 @@ fn a_round_trip_device_to_server_to_device_and_its_refusals() {
 
     // A device of another organisation refuses it.
     let (_, other_centre) = campus.org("Other Org");
-    let c = Fixture::new();
+    let c = Fixture::new("QALAM-STICK");
     campus.enrol(&c, other_centre);
     std::fs::copy(&for_b, c.stick.join("for-b.qbundle")).ok();
     std::fs::create_dir_all(c.stick.join("qalam-sync")).unwrap();
@@ -463,9 +432,9 @@ fn wait_for_download(fx: &Fixture, id: &str) -> Value {
 fn a_pack_from_the_catalogue_downloads_resumes_and_installs() {
     let campus = Campus::start();
     let (org, centre) = campus.org("Relief Org");
-    let fx = Fixture::new();
+    let fx = Fixture::new("QALAM-STICK");
     campus.enrol(&fx, centre);
-    let (pack, key) = build_pack(fx._dir.path());
+    let (pack, key) = build_pack(fx.dir.path());
     let packs_dir = qalam_server::catalogue::packs_dir(campus.data.path());
     qalam_server::catalogue::add_pack(&packs_dir, org, &pack).unwrap();
     let size = std::fs::metadata(&pack).unwrap().len();
@@ -542,7 +511,7 @@ fn a_pack_from_the_catalogue_downloads_resumes_and_installs() {
 fn an_unreachable_server_is_a_clear_code() {
     let campus = Campus::start();
     let (_, centre) = campus.org("Relief Org");
-    let fx = Fixture::new();
+    let fx = Fixture::new("QALAM-STICK");
     campus.enrol(&fx, centre);
     let base = campus.base.clone();
     drop(campus);

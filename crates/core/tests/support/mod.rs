@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use std::io::{Seek, SeekFrom, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use qalam_core::api::{learners, session};
@@ -27,6 +27,43 @@ pub fn device_with_people(dir: &Path, settings: Settings) -> (Arc<Device>, Strin
         .token
         .unwrap();
     (device, facilitator, learner)
+}
+
+/// A device whose only USB stick is a folder of its own, with Hana and
+/// Amal signed in (see [`device_with_people`]).
+pub struct StickDevice {
+    pub device: Arc<Device>,
+    pub facilitator: String,
+    pub learner: String,
+    pub stick: PathBuf,
+    pub dir: tempfile::TempDir,
+}
+
+impl StickDevice {
+    /// The stick is a folder named `label` beside the data folder.
+    pub fn new(label: &str) -> StickDevice {
+        let dir = tempfile::tempdir().unwrap();
+        let stick = dir.path().join(label);
+        std::fs::create_dir_all(&stick).unwrap();
+        let settings = Settings {
+            scan_system_mounts: false,
+            usb_roots: vec![stick.clone()],
+            ..Settings::default()
+        };
+        let (device, facilitator, learner) = device_with_people(&dir.path().join("data"), settings);
+        StickDevice {
+            device,
+            facilitator,
+            learner,
+            stick,
+            dir,
+        }
+    }
+
+    /// The stick as the app names it.
+    pub fn mount(&self) -> String {
+        self.stick.display().to_string()
+    }
 }
 
 /// Overwrites `pages` database pages from `at` (a fraction of the file)
