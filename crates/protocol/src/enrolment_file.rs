@@ -65,9 +65,47 @@ pub enum EnrolmentFileError {
     Malformed(String),
     #[error("enrolment file format {0} is newer than this Qalam understands; update Qalam")]
     Format(u32),
+    #[error(
+        "the server address {0:?} must start with http:// or https://, e.g. https://10.0.0.5:7878"
+    )]
+    ServerUrl(String),
+}
+
+/// Checks a campus server address written into an enrolment file.
+pub fn check_server_url(url: &str) -> Result<(), EnrolmentFileError> {
+    if url.starts_with("http://") || url.starts_with("https://") {
+        Ok(())
+    } else {
+        Err(EnrolmentFileError::ServerUrl(url.to_owned()))
+    }
 }
 
 impl EnrolmentFile {
+    /// The file for `code` of `centre` (named `centre_name`, in `org`), as
+    /// the admin writes it: checked as a device will read it.
+    pub fn for_code(
+        (org, centre, centre_name): (OrgId, CentreId, &str),
+        code: &str,
+        expires_ms: i64,
+        server: Option<&str>,
+        ca_pem: Option<String>,
+    ) -> Result<EnrolmentFile, EnrolmentFileError> {
+        if let Some(url) = server {
+            check_server_url(url)?;
+        }
+        let file = EnrolmentFile {
+            qalam_enrolment: ENROLMENT_FILE_FORMAT,
+            org,
+            centre,
+            centre_name: centre_name.to_owned(),
+            code: code.trim().to_owned(),
+            expires_ms,
+            server: server.map(str::to_owned),
+            ca_pem,
+        };
+        EnrolmentFile::parse(&file.to_bytes()?)
+    }
+
     /// Reads a file's bytes, trusting nothing in them.
     pub fn parse(bytes: &[u8]) -> Result<EnrolmentFile, EnrolmentFileError> {
         if bytes.len() > MAX_ENROLMENT_FILE_BYTES {
@@ -156,6 +194,28 @@ mod tests {
         assert!(matches!(
             EnrolmentFile::parse(&huge),
             Err(EnrolmentFileError::TooLarge(_))
+        ));
+    }
+
+    #[test]
+    fn files_for_a_code_are_checked_as_a_device_reads_them() {
+        let ids = (
+            OrgId::from_bytes([1; 16]),
+            CentreId::from_bytes([2; 16]),
+            "Camp 4",
+        );
+        let file = EnrolmentFile::for_code(ids, " ABCD-EFGH ", 5, Some("https://x:7878"), None);
+        assert_eq!(
+            file.map(|f| (f.code, f.server)),
+            Ok(("ABCD-EFGH".into(), Some("https://x:7878".into())))
+        );
+        assert!(matches!(
+            EnrolmentFile::for_code(ids, "ABCD", 5, Some("ftp://x"), None),
+            Err(EnrolmentFileError::ServerUrl(_))
+        ));
+        assert!(matches!(
+            EnrolmentFile::for_code(ids, "<script>", 5, None, None),
+            Err(EnrolmentFileError::Malformed(_))
         ));
     }
 

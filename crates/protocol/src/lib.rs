@@ -35,7 +35,7 @@ mod enrolment_file;
 
 pub use enrolment_file::{
     ENROLMENT_FILE_FORMAT, ENROLMENT_FILE_NAME, EnrolmentFile, EnrolmentFileError,
-    MAX_ENROLMENT_FILE_BYTES,
+    MAX_ENROLMENT_FILE_BYTES, check_server_url,
 };
 use qalam_model::{DecodeError, DeviceId, Event, VersionVector, decode_run, encode_run};
 use serde::{Deserialize, Serialize};

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use qalam_server::http::{EnrolRequest, EnrolResponse};
-use qalam_server::{Credential, DeviceId, Store, now_ms};
+use qalam_server::{Centre, Credential, DeviceId, EnrolCode, Organisation, Store, now_ms};
 
 struct Server {
     base: String,
@@ -25,6 +25,24 @@ async fn start() -> Server {
     }
 }
 
+impl Server {
+    /// An organisation, a centre in it, and an enrolment code for it.
+    async fn code(&self, org: &str, centre: &str) -> (Organisation, Centre, EnrolCode) {
+        let org = self.store.create_org(org, now_ms()).await.unwrap();
+        let centre = self
+            .store
+            .create_centre(org.id, centre, now_ms())
+            .await
+            .unwrap();
+        let code = self
+            .store
+            .create_enrol_code(centre.id, now_ms(), 3_600_000)
+            .await
+            .unwrap();
+        (org, centre, code)
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_answers_ok() {
     let server = start().await;
@@ -38,17 +56,7 @@ async fn healthz_answers_ok() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_code_enrols_one_device_once_and_its_credential_authenticates() {
     let server = start().await;
-    let org = server.store.create_org("NGO", now_ms()).await.unwrap();
-    let centre = server
-        .store
-        .create_centre(org.id, "Amman", now_ms())
-        .await
-        .unwrap();
-    let code = server
-        .store
-        .create_enrol_code(centre.id, now_ms(), 3_600_000)
-        .await
-        .unwrap();
+    let (org, centre, code) = server.code("NGO", "Amman").await;
     let client = reqwest::Client::new();
     let device = DeviceId::from_bytes([7; 16]);
     let response = client
@@ -97,17 +105,7 @@ async fn a_code_enrols_one_device_once_and_its_credential_authenticates() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chosen_credentials_and_successors_over_http() {
     let server = start().await;
-    let org = server.store.create_org("o", now_ms()).await.unwrap();
-    let centre = server
-        .store
-        .create_centre(org.id, "c", now_ms())
-        .await
-        .unwrap();
-    let code = server
-        .store
-        .create_enrol_code(centre.id, now_ms(), 3_600_000)
-        .await
-        .unwrap();
+    let (_, centre, code) = server.code("o", "c").await;
     let client = reqwest::Client::new();
     let chosen = Credential::from_presented("made on the laptop");
     let response = client

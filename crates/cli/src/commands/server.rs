@@ -323,10 +323,8 @@ impl FileOptions {
         ca: Option<std::path::PathBuf>,
     ) -> anyhow::Result<Option<FileOptions>> {
         let Some(out) = out else { return Ok(None) };
-        if let Some(url) = &server_url
-            && !(url.starts_with("http://") || url.starts_with("https://"))
-        {
-            bail!("--server-url must start with http:// or https://, e.g. https://10.0.0.5:7878");
+        if let Some(url) = &server_url {
+            qalam_core::sync::wire::check_server_url(url).context("--server-url was refused")?;
         }
         let ca_pem = match ca {
             Some(path) => Some(std::fs::read_to_string(&path).with_context(|| {
@@ -349,16 +347,13 @@ impl FileOptions {
         code: &qalam_server::EnrolCode,
         centre: &qalam_server::Centre,
     ) -> anyhow::Result<()> {
-        let file = qalam_core::sync::wire::EnrolmentFile {
-            qalam_enrolment: qalam_core::sync::wire::ENROLMENT_FILE_FORMAT,
-            org: centre.org,
-            centre: centre.id,
-            centre_name: centre.name.clone(),
-            code: code.code.clone(),
-            expires_ms: code.expires_ms,
-            server: self.server_url,
-            ca_pem: self.ca_pem,
-        };
+        let file = qalam_core::sync::wire::EnrolmentFile::for_code(
+            (centre.org, centre.id, &centre.name),
+            &code.code,
+            code.expires_ms,
+            self.server_url.as_deref(),
+            self.ca_pem,
+        )?;
         qalam_core::bundle::write_file_atomically(&self.out, &file.to_bytes()?).with_context(
             || format!("could not write the enrolment file {}", self.out.display()),
         )?;

@@ -264,15 +264,9 @@ pub fn enrol_from_file(
         Some(url) => HttpClient::new(url, None)?.base().to_owned(),
         None => String::new(),
     };
-    let mut secret = [0u8; 32];
-    getrandom::fill(&mut secret).map_err(|e| {
-        SyncError::Core(CoreError::BadRequest(format!(
-            "could not make a credential: the system's random source failed ({e})"
-        )))
-    })?;
     let enrolment = Enrolment {
         url,
-        credential: hex::encode(secret),
+        credential: succession::new_credential()?,
         org: file.org,
         centre: file.centre,
         ca_pem: file.ca_pem.clone(),
@@ -287,32 +281,6 @@ pub fn enrol_from_file(
 /// The sha256 of a credential as the server stores it, in hex.
 pub fn credential_sha256(credential: &str) -> String {
     hex::encode(crate::bundle::credential_key(credential))
-}
-
-/// Binds an offline enrolment's code to this device's credential, before
-/// anything else of the first sync. A code already bound by a bundle may
-/// since have expired or been spent; the status that follows shows
-/// whether the credential works.
-fn bind_pending_enrolment(device: &Device, http: &mut HttpClient) -> Result<(), SyncError> {
-    let Some(code) = state::pending_code(&device.conn())? else {
-        return Ok(());
-    };
-    let credential = state::enrolment(&device.conn())?
-        .ok_or(SyncError::NotEnrolled)?
-        .credential;
-    let request = EnrolRequest {
-        code,
-        device_id: device.identity().device,
-        credential_sha256: Some(credential_sha256(&credential)),
-    };
-    match http.post_json::<_, EnrolResponse>("/v1/enrol", &request, false) {
-        Ok(_) => Ok(()),
-        Err(SyncError::Refused { code, .. }) if code == "enrol_code" => {
-            tracing::info!("the enrolment code was spent already; checking the credential");
-            Ok(())
-        }
-        Err(err) => Err(err),
-    }
 }
 
 /// Sync as a status line would show it (works offline).
@@ -388,7 +356,6 @@ fn attempt(
     let ca_pem = state::enrolment(&device.conn())?.and_then(|e| e.ca_pem);
     let base = http.base().to_owned();
     succession::register(device, &base, ca_pem.as_deref(), report)?;
-    bind_pending_enrolment(device, http)?;
     //    What is left of the chains of earlier ids goes up with their own
     //    credentials.
     succession::push_predecessors(device, options, &base, ca_pem.as_deref(), report)?;

@@ -96,7 +96,8 @@ pub(crate) fn hand_over(conn: &Connection, old: DeviceId) -> Result<bool, CoreEr
     Ok(true)
 }
 
-fn new_credential() -> Result<String, CoreError> {
+/// A credential the device makes itself: 32 random bytes in hex.
+pub(super) fn new_credential() -> Result<String, CoreError> {
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret).map_err(|e| {
         CoreError::BadRequest(format!(
@@ -196,6 +197,15 @@ pub(super) fn register(
         all = predecessors(&device.conn())?;
     }
     let current = current_pending(&device.conn())?;
+    if let Pending::Code(_) = current {
+        // Cleared only once the status that follows has accepted the
+        // credential (the code may have been bound by a bundle already).
+        let me = device.identity().device;
+        let credential = state::enrolment(&device.conn())?
+            .ok_or(SyncError::NotEnrolled)?
+            .credential;
+        register_one((url, ca_pem), &all, (me, &credential), &current, report)?;
+    }
     if let Pending::SuccessorOf(_) = current {
         if !registrable(&all, &current) {
             return Err(SyncError::BadServer(
@@ -248,7 +258,15 @@ fn register_one(
             };
             let answer = http.post_json::<_, EnrolResponse>("/v1/enrol", &request, false);
             tally(report, &http);
-            answer.map(drop)
+            match answer {
+                // Spent already, by this device's own bundle if all is
+                // well: the next status shows whether the credential works.
+                Err(SyncError::Refused { code, .. }) if code == "enrol_code" => {
+                    tracing::info!(device = %id, "the enrolment code was spent already; checking the credential");
+                    Ok(())
+                }
+                other => other.map(drop),
+            }
         }
         Pending::SuccessorOf(of) => {
             let introducer = credential_of(all, *of).map(str::to_owned);

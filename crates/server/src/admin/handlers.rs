@@ -17,7 +17,7 @@ use super::{AdminState, Ctx, Session, auth, i18n};
 use crate::error::StoreError;
 use crate::open::now_ms;
 use crate::types::{Admin, Centre, LoginThrottle, Organisation};
-use crate::wire::{ENROLMENT_FILE_FORMAT, ENROLMENT_FILE_NAME, EnrolmentFile};
+use crate::wire::{ENROLMENT_FILE_NAME, EnrolmentFile, EnrolmentFileError};
 
 const MAX_CODE_HOURS: u32 = 720;
 const DEFAULT_CODE_HOURS: &str = "72";
@@ -593,7 +593,8 @@ pub(crate) struct EnrolmentFileForm {
 /// The code just shown, as an enrolment file to carry to a laptop without
 /// a link on a USB stick (docs/SYNC_PROTOCOL.md, "Enrolling offline").
 /// The code is the admin's own, echoed back from the page that showed it:
-/// a wrong one only fails when the laptop's sync or bundle binds it.
+/// a wrong one only fails when the laptop's sync or bundle binds it. What
+/// the laptop would refuse is refused here first.
 pub(crate) async fn enrolment_file(
     State(state): State<AdminState>,
     ctx: Ctx,
@@ -602,27 +603,21 @@ pub(crate) async fn enrolment_file(
 ) -> Page {
     ctx.check_form(&form.csrf)?;
     let (_, centre) = load_centre(&state, &ctx, parse(&ctx, &id)?).await?;
-    let server = match form.server_url.trim() {
-        "" => None,
-        url if url.starts_with("http://") || url.starts_with("https://") => Some(url.to_owned()),
-        _ => return Err(ctx.fail(Fail::BadRequest("error-server-url"))),
-    };
-    let file = EnrolmentFile {
-        qalam_enrolment: ENROLMENT_FILE_FORMAT,
-        org: centre.org,
-        centre: centre.id,
-        centre_name: centre.name.clone(),
-        code: form.code.trim().to_owned(),
-        expires_ms: form.expires_ms.trim().parse().unwrap_or(0),
+    let server = Some(form.server_url.trim()).filter(|url| !url.is_empty());
+    let bytes = EnrolmentFile::for_code(
+        (centre.org, centre.id, &centre.name),
+        &form.code,
+        form.expires_ms.trim().parse().unwrap_or(0),
         server,
-        ca_pem: None,
-    };
-    // What the laptop will refuse is refused here first.
-    let bytes = file
-        .to_bytes()
-        .ok()
-        .filter(|b| EnrolmentFile::parse(b).is_ok())
-        .ok_or_else(|| ctx.fail(Fail::BadRequest("error-enrolment-file")))?;
+        None,
+    )
+    .and_then(|file| file.to_bytes())
+    .map_err(|e| {
+        ctx.fail(Fail::BadRequest(match e {
+            EnrolmentFileError::ServerUrl(_) => "error-server-url",
+            _ => "error-enrolment-file",
+        }))
+    })?;
     tracing::info!(centre = %centre.id, "enrolment file written from the admin page");
     let disposition = format!("attachment; filename=\"{ENROLMENT_FILE_NAME}\"");
     Ok((
