@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the cargo-fuzz targets of the pack reader and the manifest parser for
+# Runs the cargo-fuzz targets (pack reader, manifest, sync wire, bundle file) for
 # FUZZ_SECONDS each (default 30), from the committed seeds. Needs a nightly
 # toolchain; installs cargo-fuzz when it is missing.
 #
@@ -19,7 +19,7 @@ fi
 
 seconds="${FUZZ_SECONDS:-30}"
 export CARGO_TARGET_DIR="$CARGO_TARGET_DIR/fuzz"
-for target in pack_reader manifest sync_wire; do
+for target in pack_reader manifest sync_wire bundle_file; do
   say "fuzzing $target for ${seconds}s"
   corpus="$(mktemp -d)"
   cp -r "seeds/$target/." "$corpus/"

@@ -414,6 +414,11 @@ pub enum BundleCommand {
         /// On a campus server: the device to write the bundle for (32 hex digits)
         #[arg(long = "for", value_name = "DEVICE_ID")]
         for_device: Option<String>,
+        /// On a device: write every event this laptop holds, signed with its
+        /// certified key, for the other laptops of its centre (and the
+        /// campus server) to import
+        #[arg(long, conflicts_with = "for_device")]
+        peers: bool,
         /// Print the outcome as JSON
         #[arg(long)]
         json: bool,

@@ -376,6 +376,71 @@ fn devices_converge_through_bundles_only(w: World) {
     assert_eq!(progress(d0), progress(d1));
 }
 
+#[test]
+fn laptops_certified_by_stick_pass_files_to_each_other_sqlite() {
+    laptops_certified_by_stick_pass_files_to_each_other(world());
+}
+
+#[test]
+fn laptops_certified_by_stick_pass_files_to_each_other_postgres() {
+    if let Some(pg) = PgDb::create() {
+        laptops_certified_by_stick_pass_files_to_each_other(world_on(Some(pg)));
+    }
+}
+
+/// Two laptops of one centre that never synced over the network: their
+/// keys are certified through one stick round with the server, then a
+/// file from one goes straight to the other.
+fn laptops_certified_by_stick_pass_files_to_each_other(w: World) {
+    let (srv, stick) = (&w.server, &w.stick);
+    let (d0, d1, d2) = (&w.d[0], &w.d[1], &w.d[2]);
+    simulate(d0, "3", "200", "1");
+    simulate(d1, "2", "100", "2");
+    let peers = stick.join("peers.qb");
+    let err = fails(d0, &["bundle", "export", "--out", p(&peers), "--peers"]);
+    assert!(err.contains("not certified"), "{err}");
+    assert!(!peers.exists());
+
+    // One round with the server: each laptop's file carries its public
+    // key; the server's answer carries the certificate.
+    for (i, d) in [d0, d1].into_iter().enumerate() {
+        let to = stick.join(format!("d{i}.qb"));
+        export(d, &to);
+        import(srv, &to);
+    }
+    for (i, d) in [d0, d1].into_iter().enumerate() {
+        let back = stick.join(format!("for-d{i}.qb"));
+        export_for(srv, &device_id(d), &back);
+        import(d, &back);
+    }
+    assert_eq!(progress(d0), progress(d1));
+
+    // Offline again: learners study on d0, and d1 gets it from d0.
+    simulate(d0, "3", "80", "3");
+    let written = json(d0, &["bundle", "export", "--out", p(&peers), "--peers"]);
+    assert!(written["events"].as_u64().unwrap() >= 380, "{written}");
+    assert_eq!(written["writers"].as_u64(), Some(2), "{written}");
+    let merged = import(d1, &peers);
+    assert_eq!(merged["kind"], "device_to_device", "{merged}");
+    let new = merged["new"].as_u64().unwrap();
+    assert!(new >= 80, "{merged}");
+    assert_eq!(progress(d0), progress(d1));
+    let again = import(d1, &peers);
+    assert_eq!(again["new"].as_u64(), Some(0), "{again}");
+
+    // Its own laptop and another organisation refuse it.
+    let own = fails(d0, &["bundle", "import", p(&peers)]);
+    assert!(own.contains("written by this laptop"), "{own}");
+    let foreign = fails(d2, &["bundle", "import", p(&peers)]);
+    assert!(foreign.contains("organisation"), "{foreign}");
+
+    // The campus server takes d0's own new events from the same file.
+    let at_server = import(srv, &peers);
+    assert_eq!(at_server["inserted"].as_u64(), Some(new), "{at_server}");
+    let twice = import(srv, &peers);
+    assert_eq!(twice["inserted"].as_u64(), Some(0), "{twice}");
+}
+
 fn tampered(src: &Path, dst: &Path, at: impl Fn(usize) -> usize) {
     let mut bytes = std::fs::read(src).unwrap();
     let i = at(bytes.len());
@@ -444,6 +509,7 @@ fn damaged_foreign_and_revoked_bundles_are_refused_and_store_nothing() {
             since_epoch: 0,
             cursors: Default::default(),
             enrolment: None,
+            extras: Default::default(),
         },
         &[] as &[Part],
         &credential_key(&enrolment.credential),

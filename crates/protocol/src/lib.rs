@@ -31,7 +31,11 @@
 //! is `next_seq` (varint), `complete` (one byte, 0 or 1), the number of
 //! runs (varint), then each run as a varint length followed by its bytes.
 
+pub mod bundle;
+mod certificate;
 mod enrolment_file;
+
+pub use certificate::{CERTIFICATE_LEN, CertificateError, DeviceCertificate};
 
 pub use enrolment_file::{
     ENROLMENT_FILE_FORMAT, ENROLMENT_FILE_NAME, EnrolmentFile, EnrolmentFileError,
@@ -409,6 +413,22 @@ pub struct SuccessorRequest {
 pub struct SuccessorResponse {
     pub org: qalam_model::OrgId,
     pub centre: qalam_model::CentreId,
+}
+
+/// `POST /v1/device/certificate` request, authenticated with the device's
+/// credential: the public half of the device's Ed25519 key, lowercase hex.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CertificateRequest {
+    pub public_key: String,
+}
+
+/// `POST /v1/device/certificate` answer: the certificate
+/// ([`DeviceCertificate`], lowercase hex) and the server's own public key,
+/// which the device then trusts for its peers' certificates.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CertificateResponse {
+    pub certificate: String,
+    pub server_key: String,
 }
 
 /// `POST /v1/enrol` answer: the credential is shown this once (none when

@@ -346,9 +346,19 @@ pub struct Receipt {
     /// The device's presence epoch and pull cursors as its bundle said.
     pub presence_epoch: u64,
     pub cursors: Vec<(DeviceId, u64)>,
+    /// The device's Ed25519 public key (hex) its bundle carried, which the
+    /// bundle written back for it certifies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_key: Option<String>,
 }
 
 impl Receipt {
+    /// The Ed25519 key the device's bundle carried, if a valid one.
+    pub fn device_key(&self) -> Option<ed25519_dalek::VerifyingKey> {
+        let bytes = hex::decode(self.device_key.as_deref()?).ok()?;
+        ed25519_dalek::VerifyingKey::from_bytes(&<[u8; 32]>::try_from(bytes).ok()?).ok()
+    }
+
     pub fn view(&self) -> DeviceView {
         DeviceView {
             presence_epoch: self.presence_epoch,
@@ -424,6 +434,7 @@ mod tests {
             acked_to: 3,
             presence_epoch: epoch,
             cursors: vec![(DeviceId::from_bytes([3; 16]), 9)],
+            device_key: None,
         };
         assert_eq!(last_receipt(dir.path(), d).ok(), Some(None));
         record_receipt(dir.path(), &r(1)).unwrap_or_else(|e| panic!("{e}"));

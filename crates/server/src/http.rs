@@ -26,10 +26,11 @@ use crate::secrets::{Credential, CredentialHash};
 use crate::store::Store;
 use crate::types::Device;
 use crate::wire::{
-    ErrorBody, FRAME_CONTENT_TYPE, FRAME_FORMAT_V2, FrameError, MAX_FRAME_BYTES,
-    PREFIX_FRAMES_SINCE, PROTOCOL_HEADER, PROTOCOL_VERSIONS, PrefixRef, PullPayload, PullRequest,
-    PushResponse, Rewind, StatusRequest, StatusResponse, SuccessorRequest, SuccessorResponse,
-    decode_frame, decode_frame_with_prefix, encode_frame, frame_prefix,
+    CertificateRequest, CertificateResponse, ErrorBody, FRAME_CONTENT_TYPE, FRAME_FORMAT_V2,
+    FrameError, MAX_FRAME_BYTES, PREFIX_FRAMES_SINCE, PROTOCOL_HEADER, PROTOCOL_VERSIONS,
+    PrefixRef, PullPayload, PullRequest, PushResponse, Rewind, StatusRequest, StatusResponse,
+    SuccessorRequest, SuccessorResponse, decode_frame, decode_frame_with_prefix, encode_frame,
+    frame_prefix,
 };
 
 /// Requests larger than this are refused before they are read whole (a
@@ -57,6 +58,7 @@ pub fn router_with_timeout(store: Arc<dyn Store>, timeout: Duration) -> Router {
         .route("/healthz", get(healthz))
         .route("/v1/enrol", post(enrol))
         .route("/v1/device/successor", post(successor))
+        .route("/v1/device/certificate", post(certificate))
         .route("/v1/sync/status", post(status))
         .route(
             "/v1/sync/push",
@@ -198,6 +200,31 @@ async fn successor(
     Ok(Json(SuccessorResponse {
         org: device.org,
         centre: device.centre,
+    }))
+}
+
+/// Certifies the device's Ed25519 key, for sync files it writes for other
+/// laptops of its centre (docs/SYNC_PROTOCOL.md, "Device keys and
+/// certificates"). Asked again, it certifies again (a new key after a
+/// repair, a certificate lost with a restored database).
+async fn certificate(
+    State(store): State<Arc<dyn Store>>,
+    headers: HeaderMap,
+    request: Result<Bytes, BytesRejection>,
+) -> Result<Json<CertificateResponse>, ApiError> {
+    let device = authenticate(&store, &headers).await?;
+    let request: CertificateRequest = json(&body(request)?)?;
+    let key = hex::decode(request.public_key.trim())
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .and_then(|b| ed25519_dalek::VerifyingKey::from_bytes(&b).ok())
+        .ok_or_else(|| {
+            ApiError::BadRequest("public_key must be an Ed25519 public key in 64 hex digits".into())
+        })?;
+    let cert = crate::certify::certify(store.as_ref(), &device, &key, now_ms()).await?;
+    Ok(Json(CertificateResponse {
+        certificate: hex::encode(cert.to_bytes()),
+        server_key: hex::encode(cert.server_key),
     }))
 }
 

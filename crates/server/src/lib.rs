@@ -36,6 +36,7 @@
 pub mod admin;
 pub mod bundle;
 pub mod catalogue;
+pub mod certify;
 mod error;
 pub mod http;
 mod ingest;

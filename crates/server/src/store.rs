@@ -77,6 +77,12 @@ pub trait Store: Send + Sync + 'static {
         now_ms: i64,
     ) -> Result<Device>;
 
+    /// The secret of the server's Ed25519 key that certifies devices' keys
+    /// (docs/SYNC_PROTOCOL.md, "Device keys and certificates"): the stored
+    /// one, or `candidate` stored as it when there is none yet. Several
+    /// nodes on one database race safely: all get the one stored first.
+    async fn signing_secret(&self, candidate: [u8; 32], now_ms: i64) -> Result<[u8; 32]>;
+
     /// Records the skew between the device's clock and the server's, once
     /// per sync.
     async fn record_status(

@@ -70,7 +70,8 @@ async fn step_two_backfills_least_seqs() {
     {
         let c = rusqlite::Connection::open(&path).unwrap();
         c.execute_batch(
-            "DROP INDEX devices_by_predecessor;
+            "DROP TABLE server_keys;
+             DROP INDEX devices_by_predecessor;
              ALTER TABLE devices DROP COLUMN successor_of;
              DROP TABLE admin_sessions;
              DROP TABLE admins;

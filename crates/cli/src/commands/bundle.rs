@@ -25,6 +25,7 @@ pub fn run(
         BundleCommand::Export {
             out,
             for_device,
+            peers,
             json,
             store,
         } => {
@@ -49,6 +50,20 @@ pub fn run(
                 );
             }
             let device = data.open(|_| {})?;
+            if peers {
+                let report = format::peer::export_for_peers(&device, &out)
+                    .with_context(|| format!("no sync file was written to {}", out.display()))?;
+                show(json, &report, || {
+                    format!(
+                        "Wrote {} events of {} devices to {} ({} bytes), signed by this laptop; import it on another laptop of this centre with `qalam bundle import FILE`",
+                        report.events,
+                        report.writers,
+                        report.path.display(),
+                        report.bytes
+                    )
+                })?;
+                return Ok(ExitCode::SUCCESS);
+            }
             let report = format::bundle_export(&device, &out)
                 .with_context(|| format!("no bundle was written to {}", out.display()))?;
             show(json, &report, || {
@@ -156,6 +171,11 @@ async fn server_import(
     let bytes = format::read_file(file)?;
     let opened = Opened::open(&bytes).with_context(refused)?;
     let header = opened.header.clone();
+    if header.kind == BundleKind::DeviceToDevice {
+        return server_import_from_peers_file(&opened, data, store_args)
+            .await
+            .with_context(refused);
+    }
     if header.kind != BundleKind::DeviceToServer {
         return Err(anyhow!(
             "it was written by a campus server for device {}; import it on that device",
@@ -204,7 +224,7 @@ async fn server_import(
     let receipt = Receipt {
         device: header.device,
         org: header.org,
-        sha256: hex_of(&bytes[bytes.len() - format::TRAILER_LEN..][..32]),
+        sha256: hex_of(opened.checksum()),
         created_ms: header.created_ms,
         imported_ms: now_ms(),
         events: count,
@@ -213,6 +233,7 @@ async fn server_import(
         acked_to: outcome.acked_to,
         presence_epoch: header.presence_epoch,
         cursors: header.cursors.iter().collect(),
+        device_key: header.extras.device_key.map(|k| hex_of(&k)),
     };
     match data {
         Some(dir) => server::record_receipt(dir, &receipt)?,
@@ -223,6 +244,50 @@ async fn server_import(
         events: count,
         inserted: receipt.inserted,
         duplicates: receipt.duplicates,
+        acked_to: outcome.acked_to,
+    })
+}
+
+/// A file a device wrote for the other laptops of its centre, brought to
+/// the server: its certificate (this server's) and signature checked, then
+/// the sender's own events stored as from its own bundle. The events it
+/// relays of other devices are left: each comes from its own writer. No
+/// receipt: the file says nothing of the sender's pull cursors.
+async fn server_import_from_peers_file(
+    opened: &Opened<'_>,
+    data: Option<&Path>,
+    store_args: &ServerStoreArgs,
+) -> anyhow::Result<ServerImport> {
+    let header = &opened.header;
+    let store = open(data, store_args).await?;
+    let peer = server::peer(store.as_ref(), header.device, Some(header.org)).await?;
+    let ours = qalam_server::certify::signing_key(store.as_ref(), now_ms()).await?;
+    let cert = header
+        .extras
+        .certificate
+        .as_ref()
+        .ok_or_else(|| anyhow!("it carries no certificate"))?;
+    let key = cert
+        .verify(&ours.verifying_key().to_bytes())
+        .map_err(|e| anyhow!("{e}"))?;
+    if cert.device != header.device {
+        bail!("its certificate is of another device than the one that wrote it");
+    }
+    opened.verify_signature(&key)?;
+    let mut events = Vec::new();
+    for i in 0..opened.part_count() {
+        let part = opened.part(i)?;
+        if part.writer == header.device {
+            events.extend(part.events);
+        }
+    }
+    let count = events.len() as u64;
+    let outcome = server::ingest(store.as_ref(), &peer, events).await?;
+    Ok(ServerImport {
+        device: header.device,
+        events: count,
+        inserted: outcome.inserted as u64,
+        duplicates: outcome.duplicates as u64,
         acked_to: outcome.acked_to,
     })
 }
@@ -255,10 +320,11 @@ async fn server_export(
     })?;
     let not_written = || format!("no bundle was written to {}", out.display());
     let store = open(data, store_args).await?;
-    let view = match data {
-        Some(dir) => server::last_receipt(dir, device)?.map(|r| r.view()),
+    let receipt = match data {
+        Some(dir) => server::last_receipt(dir, device)?,
         None => None,
     };
+    let view = receipt.as_ref().map(Receipt::view);
     let outgoing = server::outgoing(
         store.as_ref(),
         device,
@@ -284,6 +350,16 @@ async fn server_export(
         })
         .collect();
     let record = &outgoing.peer.device;
+    // The device's key from its last bundle, certified for its files to the
+    // other laptops of its centre.
+    let certificate = match receipt.as_ref().and_then(Receipt::device_key) {
+        Some(key) => Some(
+            qalam_server::certify::certify(store.as_ref(), record, &key, now_ms())
+                .await
+                .with_context(not_written)?,
+        ),
+        None => None,
+    };
     let header = BundleHeader {
         kind: BundleKind::ServerToDevice,
         device,
@@ -295,6 +371,10 @@ async fn server_export(
         since_epoch: outgoing.since_epoch,
         cursors: Default::default(),
         enrolment: None,
+        extras: format::BundleExtras {
+            device_key: None,
+            certificate,
+        },
     };
     let bytes = format::encode(&header, &parts, &outgoing.peer.key).with_context(not_written)?;
     let path = out.to_owned();

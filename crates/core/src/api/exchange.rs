@@ -384,12 +384,10 @@ fn check(device: &Device, path: &Path) -> Result<Checked, Refusal> {
     let header = Some((h.kind, h.created_ms));
     let enrolment = enrolment(device).map_err(|e| (e, header))?;
     let me = device.identity().device;
-    if let Err(err) = parties(&opened, me, enrolment.org) {
+    if let Err(err) = parties(&opened, me, enrolment.org, enrolment.centre) {
         return Err((err, header));
     }
-    let key = bundle::credential_key(&enrolment.credential);
-    bundle::check_for_device(&opened, me, enrolment.org, &key)
-        .map_err(|why| (ExchangeError::Tampered(why), header))?;
+    bundle::check_opened(device, &opened).map_err(|why| (ExchangeError::Tampered(why), header))?;
     Ok(Checked {
         kind: h.kind,
         created_ms: h.created_ms,
@@ -414,6 +412,7 @@ fn format_refusal(err: BundleError) -> ExchangeError {
         | BundleError::Write(_) => ExchangeError::Unreadable(why),
         BundleError::Checksum
         | BundleError::Tag
+        | BundleError::Signature
         | BundleError::Malformed(_)
         | BundleError::Content(_) => ExchangeError::Tampered(why),
     }
@@ -424,6 +423,7 @@ fn parties(
     opened: &Opened<'_>,
     me: qalam_model::DeviceId,
     org: qalam_model::OrgId,
+    centre: qalam_model::CentreId,
 ) -> Result<(), ExchangeError> {
     let h = &opened.header;
     if h.org != org {
@@ -445,6 +445,16 @@ fn parties(
             "this sync file was written by device {} for the campus server; import it on the server",
             h.device
         ))),
+        (BundleKind::DeviceToDevice, true) => Err(ExchangeError::OwnBundle(
+            "this sync file was written by this laptop for the other laptops of its centre; load it on one of them".into(),
+        )),
+        (BundleKind::DeviceToDevice, false) if h.centre != centre => {
+            Err(ExchangeError::OtherDevice(format!(
+                "this sync file was written at centre {}, not at this laptop's centre; sync both laptops through the campus server instead",
+                h.centre
+            )))
+        }
+        (BundleKind::DeviceToDevice, false) => Ok(()),
     }
 }
 

@@ -150,6 +150,17 @@ const STEPS: &[&str] = &[
         successor_of BLOB CHECK (successor_of IS NULL OR length(successor_of) = 16)
     ) STRICT, WITHOUT ROWID;
     ALTER TABLE sync_server ADD COLUMN successor_of BLOB;",
+    // 8: this device's Ed25519 key for sync files other laptops of its
+    // centre can check (sync/certificate.rs), the id it was made for, the
+    // campus server's certificate of it, and the server's public key, which
+    // this device trusts for other devices' certificates.
+    "CREATE TABLE device_keys (
+        one INTEGER PRIMARY KEY CHECK (one = 1),
+        device_id BLOB NOT NULL CHECK (length(device_id) = 16),
+        secret BLOB NOT NULL CHECK (length(secret) = 32),
+        certificate BLOB,
+        server_key BLOB CHECK (server_key IS NULL OR length(server_key) = 32)
+    ) STRICT;",
 ];
 
 /// Brings the schema to the newest version this build knows, and refuses a

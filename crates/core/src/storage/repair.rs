@@ -23,7 +23,7 @@
 
 use std::path::{Path, PathBuf};
 
-use qalam_model::{ChainPoint, DeviceId, EventHash, verify_chain_from};
+use qalam_model::{ChainPoint, DeviceId, Event, EventHash, verify_chain_from};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use serde::Serialize;
@@ -237,7 +237,7 @@ pub fn repair(layout: &Layout) -> Result<RepairReport, CoreError> {
     }
 
     // 4. Keep every event that decodes and fits its chain.
-    let kept = keep_valid(&tx, old_identity.map(|i| i.device), &mut report)?;
+    let kept = keep_valid(&tx, old_identity.map(|i| i.device), damaged_ok, &mut report)?;
     report.events_kept = kept.kept;
     report.events_salvaged = kept.only_damaged;
     report.events_dropped = kept.dropped;
@@ -651,12 +651,60 @@ fn next_readable(conn: &Connection, n: i64, start: u64) -> Option<(u64, Vec<u8>)
     }
 }
 
-/// The device being walked, its number in the new log, and its last kept
-/// event (seq and hash).
+/// Puts a proven event in the new log.
+fn keep(
+    tx: &Connection,
+    n: i64,
+    event: &Event,
+    from_damaged: bool,
+    own: Option<DeviceId>,
+    kept: &mut Kept,
+) -> Result<(), CoreError> {
+    log::insert(tx, n, event)?;
+    identity::raise_max_hlc(tx, n, event.hlc)?;
+    kept.kept += 1;
+    if from_damaged {
+        kept.only_damaged += 1;
+    }
+    if Some(event.device) == own {
+        kept.own_max = event.seq;
+    }
+    Ok(())
+}
+
+/// Drops the event of `walk` that nothing proved intact (see
+/// [`Walk::unproven`]).
+fn drop_unproven(
+    walk: &mut Walk,
+    own: Option<DeviceId>,
+    kept: &mut Kept,
+    report: &mut RepairReport,
+) {
+    let Some(event) = walk.unproven.take() else {
+        return;
+    };
+    kept.dropped += 1;
+    if Some(event.device) == own {
+        kept.own_whole = false;
+    }
+    report.step(format!(
+        "device {}: dropped the event at seq {}: it was read only from the damaged file and no later event proves it intact",
+        event.device, event.seq
+    ));
+}
+
+/// The device being walked, its number in the new log, its last accepted
+/// event (seq and hash), and that event itself while it waits for proof.
 struct Walk {
     device: DeviceId,
     n: i64,
     last: Option<(u64, EventHash)>,
+    /// An event read only from the damaged file is proven intact only by
+    /// its successor naming its hash: a row cut short and padded with
+    /// zeros, or garbage inside its payload, still decodes and links to its
+    /// predecessor. It is kept once the next event fits it, and dropped
+    /// when its chain ends or breaks first.
+    unproven: Option<Event>,
 }
 
 struct Kept {
@@ -671,10 +719,13 @@ struct Kept {
 
 /// Moves every candidate that decodes and fits its device's chain into the
 /// log, by device then seq. Of two candidates for one seq, the backup's is
-/// tried first.
+/// tried first. Unless the damaged file passed SQLite's check, an event
+/// read only from it is kept only once its successor proves it intact
+/// (see [`Walk::unproven`]).
 fn keep_valid(
     tx: &Connection,
     own: Option<DeviceId>,
+    damaged_is_sound: bool,
     report: &mut RepairReport,
 ) -> Result<Kept, CoreError> {
     let mut kept = Kept {
@@ -710,16 +761,21 @@ fn keep_valid(
             continue;
         }
         if current.as_ref().is_none_or(|w| w.device != device) {
+            if let Some(walk) = current.as_mut() {
+                drop_unproven(walk, own, &mut kept, report);
+            }
             current = Some(Walk {
                 device,
                 n: identity::device_number(tx, device)?,
                 last: None,
+                unproven: None,
             });
         }
-        let Some(Walk { n, last, .. }) = current.as_mut() else {
+        let Some(walk) = current.as_mut() else {
             continue;
         };
-        let from = match *last {
+        let (n, last) = (walk.n, walk.last);
+        let from = match last {
             Some((last_seq, hash)) if last_seq + 1 == seq => Some(ChainPoint {
                 seq: last_seq,
                 hash,
@@ -748,18 +804,28 @@ fn keep_valid(
         });
         match valid {
             Some(event) => {
-                if Some(device) == own {
-                    if last.is_none_or(|(l, _)| l + 1 != seq) && !(seq == 1 && last.is_none()) {
-                        kept.own_whole = false;
+                // Its predecessor is proven by this event's link to it, or
+                // was left behind by a gap.
+                match walk.unproven.take() {
+                    Some(prev) if prev.seq + 1 == seq => keep(tx, n, &prev, true, own, &mut kept)?,
+                    Some(prev) => {
+                        walk.unproven = Some(prev);
+                        drop_unproven(walk, own, &mut kept, report);
                     }
-                    kept.own_max = seq;
+                    None => {}
                 }
-                log::insert(tx, *n, &event)?;
-                identity::raise_max_hlc(tx, *n, event.hlc)?;
-                *last = Some((seq, event.hash()));
-                kept.kept += 1;
-                if source == Source::Damaged as i64 {
-                    kept.only_damaged += 1;
+                if Some(device) == own
+                    && last.is_none_or(|(l, _)| l + 1 != seq)
+                    && !(seq == 1 && last.is_none())
+                {
+                    kept.own_whole = false;
+                }
+                walk.last = Some((seq, event.hash()));
+                let from_damaged = source == Source::Damaged as i64;
+                if from_damaged && !damaged_is_sound {
+                    walk.unproven = Some(event);
+                } else {
+                    keep(tx, n, &event, from_damaged, own, &mut kept)?;
                 }
                 done_seq = Some((device, seq));
                 if rejected == Some((device, seq)) {
@@ -778,6 +844,9 @@ fn keep_valid(
                 }
             }
         }
+    }
+    if let Some(walk) = current.as_mut() {
+        drop_unproven(walk, own, &mut kept, report);
     }
     // A seq whose second candidate was kept is not dropped after all.
     for (device, seq) in dropped_here {

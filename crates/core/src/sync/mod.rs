@@ -22,6 +22,7 @@
 //! from a thread of their own (the desktop shell) or from the CLI.
 
 pub mod background;
+pub mod certificate;
 pub mod client;
 pub mod plan;
 pub mod state;
@@ -311,6 +312,13 @@ pub fn sync_once(device: &Device, options: &SyncOptions) -> Result<SyncReport, S
     };
     let mut pacing = Pacing::new(options, state::frame_cap(&device.conn())?);
     let outcome = attempt(device, options, &mut http, &mut pacing, &mut report);
+    if outcome.is_ok() {
+        // Secondary to the events: a server that cannot certify (an older
+        // release) does not fail the sync; the next one asks again.
+        if let Err(err) = certificate::ensure(device, &mut http) {
+            tracing::warn!(%err, "could not get this device's key certified");
+        }
+    }
     if let Err(err) = state::set_frame_cap(&device.conn(), pacing.learned(&outcome)) {
         tracing::warn!(%err, "could not record the learned batch size");
     }

@@ -115,6 +115,13 @@ pub fn save_enrolment(conn: &mut Connection, enrolment: &Enrolment) -> Result<()
             params![enrolment.org.as_bytes(), enrolment.centre.as_bytes()],
         )
     })
+    .and_then(|_| {
+        // A key certified by another server means nothing to this one.
+        tx.execute(
+            "UPDATE device_keys SET certificate = NULL, server_key = NULL",
+            [],
+        )
+    })
     .and_then(|_| tx.commit())
     .map_err(db("record the enrolment"))
 }

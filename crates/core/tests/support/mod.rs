@@ -81,6 +81,26 @@ pub fn garbage(path: &Path, at: f64, pages: u64) {
     file.sync_all().unwrap();
 }
 
+/// Overwrites `pages` pages with garbage, starting at the first page at or
+/// after `at` (a fraction of the file) that holds event rows (recognised
+/// by the kind of the simulated lessons' events in their bodies): damage inside the
+/// event log itself, wherever the other tables happen to lie.
+pub fn garbage_in_events(path: &Path, at: f64, pages: u64) {
+    let bytes = std::fs::read(path).unwrap();
+    let page = 4096usize;
+    let start = (bytes.len() / page) as f64 * at;
+    let needle = b"lesson_progressed";
+    let first = (start as usize..bytes.len() / page)
+        .find(|p| {
+            bytes[p * page..(p + 1) * page]
+                .windows(needle.len())
+                .any(|w| w == needle)
+        })
+        .expect("a page of events past that point");
+    let len = bytes.len() as f64;
+    garbage(path, (first * page) as f64 / len, pages);
+}
+
 pub struct TestServer {
     pub base: String,
     pub store: Arc<dyn Store>,
@@ -110,6 +130,37 @@ impl TestServer {
             rt,
             _dir: dir,
         }
+    }
+
+    /// A new organisation with one centre: (organisation, centre).
+    pub fn centre(&self) -> (qalam_server::OrgId, qalam_server::CentreId) {
+        let org = self
+            .rt
+            .block_on(self.store.create_org("Relief Org", now_ms()))
+            .unwrap()
+            .id;
+        let centre = self
+            .rt
+            .block_on(self.store.create_centre(org, "North", now_ms()))
+            .unwrap()
+            .id;
+        (org, centre)
+    }
+
+    /// Another centre of `org`.
+    pub fn another_centre(&self, org: qalam_server::OrgId) -> qalam_server::CentreId {
+        self.rt
+            .block_on(self.store.create_centre(org, "South", now_ms()))
+            .unwrap()
+            .id
+    }
+
+    /// An enrolment code for `centre`.
+    pub fn code_at(&self, centre: qalam_server::CentreId) -> String {
+        self.rt
+            .block_on(self.store.create_enrol_code(centre, now_ms(), 3_600_000))
+            .unwrap()
+            .code
     }
 
     pub fn code(&self) -> String {

@@ -189,3 +189,27 @@ pub(super) async fn clock_skews(
         })
         .collect()
 }
+
+/// The stored signing secret, or `candidate` stored first.
+pub(super) async fn signing_secret(
+    c: &impl GenericClient,
+    candidate: [u8; 32],
+    now_ms: i64,
+) -> Result<[u8; 32], StoreError> {
+    c.execute(
+        "INSERT INTO server_keys (purpose, secret, created_ms) VALUES ('device_certificates', $1, $2)
+         ON CONFLICT (purpose) DO NOTHING",
+        &[&candidate.as_slice(), &now_ms],
+    )
+    .await?;
+    let row = c
+        .query_one(
+            "SELECT secret FROM server_keys WHERE purpose = 'device_certificates'",
+            &[],
+        )
+        .await?;
+    let secret: Vec<u8> = row.try_get(0)?;
+    secret
+        .try_into()
+        .map_err(|_| StoreError::Corrupt("the server's signing key is not 32 bytes".into()))
+}

@@ -118,6 +118,14 @@ const STEPS: &[&str] = &[
     ALTER TABLE devices ADD COLUMN successor_of bytea REFERENCES devices(id);
     CREATE INDEX devices_by_predecessor ON devices(successor_of);
     "#,
+    // Step 5: the server's own keys (see the SQLite step 5).
+    r#"
+    CREATE TABLE server_keys (
+        purpose text PRIMARY KEY,
+        secret bytea NOT NULL,
+        created_ms bigint NOT NULL
+    );
+    "#,
 ];
 
 pub(crate) async fn migrate(client: &mut Object) -> Result<(), StoreError> {

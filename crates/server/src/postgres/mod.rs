@@ -150,6 +150,10 @@ impl Store for PgStore {
         .await
     }
 
+    async fn signing_secret(&self, candidate: [u8; 32], now_ms: i64) -> Result<[u8; 32]> {
+        devices::signing_secret(&self.client().await?, candidate, now_ms).await
+    }
+
     async fn record_status(
         &self,
         device: DeviceId,

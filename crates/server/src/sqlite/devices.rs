@@ -151,3 +151,24 @@ pub(super) fn clock_skews(
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// The stored signing secret, or `candidate` stored first.
+pub(super) fn signing_secret(
+    c: &mut Connection,
+    candidate: [u8; 32],
+    now_ms: i64,
+) -> Result<[u8; 32], StoreError> {
+    c.execute(
+        "INSERT INTO server_keys (purpose, secret, created_ms) VALUES ('device_certificates', ?1, ?2)
+         ON CONFLICT (purpose) DO NOTHING",
+        params![candidate.as_slice(), now_ms],
+    )?;
+    let secret: Vec<u8> = c.query_row(
+        "SELECT secret FROM server_keys WHERE purpose = 'device_certificates'",
+        [],
+        |r| r.get(0),
+    )?;
+    secret
+        .try_into()
+        .map_err(|_| StoreError::Corrupt("the server's signing key is not 32 bytes".into()))
+}

@@ -121,6 +121,16 @@ const STEPS: &[&str] = &[
     ALTER TABLE devices ADD COLUMN successor_of BLOB;
     CREATE INDEX devices_by_predecessor ON devices(successor_of);
     "#,
+    // Step 5: the server's own keys, by purpose: the Ed25519 secret that
+    // certifies devices' keys for sync files passed from laptop to laptop.
+    // In the database, so that every node of one deployment signs alike.
+    r#"
+    CREATE TABLE server_keys (
+        purpose TEXT PRIMARY KEY,
+        secret BLOB NOT NULL,
+        created_ms INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Brings the schema up to date, one step per transaction.

@@ -139,6 +139,11 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn signing_secret(&self, candidate: [u8; 32], now_ms: i64) -> Result<[u8; 32]> {
+        self.call(move |c| devices::signing_secret(c, candidate, now_ms))
+            .await
+    }
+
     async fn record_status(
         &self,
         device: DeviceId,

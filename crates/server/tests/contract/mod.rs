@@ -39,6 +39,7 @@ macro_rules! for_each_contract_test {
             a_lost_enrolment_answer_can_be_fetched_again,
             a_credential_chosen_offline_is_bound_by_its_code,
             a_repaired_device_registers_its_successor,
+            one_signing_key_per_deployment,
             listings_for_the_admin_page,
             admin_accounts_and_sessions,
             wrong_passwords_lock_an_admin
@@ -926,6 +927,22 @@ pub async fn a_credential_chosen_offline_is_bound_by_its_code<S: Store>(s: Arc<S
         s.authenticate(&thief).await,
         Err(StoreError::BadCredential)
     ));
+}
+
+/// The first key stored is the deployment's: a second node offering its own
+/// gets the first, so every node certifies alike.
+pub async fn one_signing_key_per_deployment<S: Store + 'static>(s: Arc<S>) {
+    let first = s.signing_secret([1; 32], NOW).await.unwrap();
+    assert_eq!(first, [1; 32]);
+    assert_eq!(s.signing_secret([2; 32], NOW + 1).await.unwrap(), [1; 32]);
+    let mut racing = tokio::task::JoinSet::new();
+    for b in 3..8u8 {
+        let s = Arc::clone(&s);
+        racing.spawn(async move { s.signing_secret([b; 32], NOW).await.unwrap() });
+    }
+    while let Some(key) = racing.join_next().await {
+        assert_eq!(key.unwrap(), [1; 32]);
+    }
 }
 
 /// After a repair gave a laptop a new id, its old credential registers the

@@ -1,4 +1,4 @@
-//! Sync by USB stick: bundle files (docs/SYNC_PROTOCOL.md, "Bundle
+//! The bundle file format, pure and I/O-free (docs/SYNC_PROTOCOL.md, "Bundle
 //! format").
 //!
 //! A bundle carries what one side of a sync lacks as far as the other side
@@ -32,24 +32,24 @@
 //! | 32 | sha256 of everything before |
 //! | 32 | HMAC-SHA256(key = sha256(credential), everything before, checksum included) |
 
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use qalam_model::{CentreId, DecodeError, DeviceId, Event, OrgId, VersionVector};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::device::Device;
-use crate::error::CoreError;
-use crate::sync::state;
-use crate::sync::wire::{PullPayload, push_varint};
+use crate::{CERTIFICATE_LEN, DeviceCertificate, PullPayload, push_varint};
 
 pub const BUNDLE_MAGIC: &[u8; 8] = b"QALAMBDL";
 pub const BUNDLE_FORMAT_V1: u8 = 1;
+/// Format 2 adds the extras block (a device's public key, a certificate)
+/// and kind 4, from a device to the other laptops of its centre.
+pub const BUNDLE_FORMAT_V2: u8 = 2;
 /// Fixed part of the header, before the cursors.
 pub const FIXED_HEADER_LEN: usize = 8 + 1 + 1 + 16 * 3 + 8 * 4 + 4;
 /// Checksum and tag at the end.
 pub const TRAILER_LEN: usize = 64;
+/// Checksum and Ed25519 signature at the end of a kind 4 bundle.
+pub const SIGNED_TRAILER_LEN: usize = 32 + 64;
 /// Largest bundle file read.
 pub const MAX_BUNDLE_BYTES: u64 = 512 * 1024 * 1024;
 /// Largest decompressed part.
@@ -62,6 +62,21 @@ pub const MAX_TOTAL_DECOMPRESSED: u64 = 1024 * 1024 * 1024;
 
 const CURSOR_LEN: usize = 24;
 const PART_HEADER_LEN: usize = 8;
+const KIND_PEERS: u8 = 4;
+const EXTRA_DEVICE_KEY: u8 = 1;
+const EXTRA_CERTIFICATE: u8 = 2;
+/// Most extras a bundle may carry (each names one tag; unknown tags from a
+/// newer release are skipped).
+const MAX_EXTRAS: usize = 16;
+
+/// Bytes at the end of a bundle of kind byte `kind`.
+fn trailer_len(kind: u8) -> usize {
+    if kind == KIND_PEERS {
+        SIGNED_TRAILER_LEN
+    } else {
+        TRAILER_LEN
+    }
+}
 
 /// Which way a bundle goes. The kind is covered by the tag, so a device's
 /// own bundle cannot be passed back to it as one from its server.
@@ -72,6 +87,10 @@ pub enum BundleKind {
     DeviceToServer,
     /// What a campus server holds for one device.
     ServerToDevice,
+    /// Every event a device holds, for the other laptops of its centre:
+    /// signed with the device's Ed25519 key, which the certificate in it
+    /// vouches for.
+    DeviceToDevice,
 }
 
 impl BundleKind {
@@ -79,6 +98,7 @@ impl BundleKind {
         match self {
             BundleKind::DeviceToServer => 1,
             BundleKind::ServerToDevice => 2,
+            BundleKind::DeviceToDevice => KIND_PEERS,
         }
     }
 }
@@ -105,6 +125,10 @@ pub enum BundleError {
         "the bundle's authentication tag does not match: it was changed after it was written, or not written for this device; export it again"
     )]
     Tag,
+    #[error(
+        "the bundle's signature does not match: it was changed after it was written; export it again"
+    )]
+    Signature,
     #[error("the bundle is malformed: {0}; export it again")]
     Malformed(String),
     #[error("the bundle's content is malformed: {0}; export it again")]
@@ -146,6 +170,19 @@ pub struct BundleHeader {
     /// not bound yet (written as kind byte 3): the code, and the hash of
     /// the credential the device chose, which also keys this bundle's tag.
     pub enrolment: Option<BundleEnrolment>,
+    /// Format 2: what else the bundle carries.
+    pub extras: BundleExtras,
+}
+
+/// The extras block of format 2.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BundleExtras {
+    /// Kind 1: the device's Ed25519 public key, for the server to certify
+    /// in the bundle it writes back.
+    pub device_key: Option<[u8; 32]>,
+    /// Kind 2: the server's certificate of the recipient's key. Kind 4:
+    /// the sender's certificate (required).
+    pub certificate: Option<DeviceCertificate>,
 }
 
 /// The enrolment a device enrolled offline carries in its bundles until
@@ -166,7 +203,7 @@ impl std::fmt::Debug for BundleEnrolment {
 /// Longest enrolment code a bundle may carry.
 const MAX_CODE_BYTES: usize = 64;
 /// Kind byte of a device's bundle that carries its enrolment.
-const KIND_ENROLLING: u8 = 3;
+pub(crate) const KIND_ENROLLING: u8 = 3;
 
 /// One part: events of `writer`. Every event the sender holds for the
 /// receiver in `from_seq..next_seq` is in it (kind 2: every *entitled*
@@ -180,7 +217,7 @@ pub struct Part {
 }
 
 fn read_varint(bytes: &[u8], at: &mut usize) -> Result<u64, BundleError> {
-    crate::sync::wire::read_varint(bytes, at, "a part's from_seq")
+    crate::read_varint(bytes, at, "a part's from_seq")
         .map_err(|e| malformed(format!("a part is damaged: {e}")))
 }
 
@@ -258,15 +295,61 @@ fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Writes a bundle of `parts`, authenticated with `key`.
+/// Writes a bundle of `parts` of kind 1 or 2, authenticated with `key`.
 pub fn encode(
     header: &BundleHeader,
     parts: &[Part],
     key: &[u8; 32],
 ) -> Result<Vec<u8>, BundleError> {
+    if header.kind == BundleKind::DeviceToDevice {
+        return Err(BundleError::Write(
+            "a bundle for other laptops is signed, not tagged".into(),
+        ));
+    }
+    let mut out = body(header, parts)?;
+    let tag = hmac_sha256(key, &out);
+    out.extend_from_slice(&tag);
+    check_size(out)
+}
+
+/// Writes a kind 4 bundle of `parts`, signed with the device's `key`; its
+/// header must carry the certificate of that key.
+pub fn encode_signed(
+    header: &BundleHeader,
+    parts: &[Part],
+    key: &SigningKey,
+) -> Result<Vec<u8>, BundleError> {
+    let certified = header
+        .extras
+        .certificate
+        .as_ref()
+        .is_some_and(|c| c.device_key == key.verifying_key().to_bytes());
+    if header.kind != BundleKind::DeviceToDevice || !certified {
+        return Err(BundleError::Write(
+            "a bundle for other laptops needs the certificate of the key that signs it".into(),
+        ));
+    }
+    let mut out = body(header, parts)?;
+    let signature = key.sign(&out);
+    out.extend_from_slice(&signature.to_bytes());
+    check_size(out)
+}
+
+fn check_size(out: Vec<u8>) -> Result<Vec<u8>, BundleError> {
+    if out.len() as u64 > MAX_BUNDLE_BYTES {
+        return Err(BundleError::Write(format!(
+            "it would be {} bytes, over the {MAX_BUNDLE_BYTES}-byte limit; sync over the network, or ask for a release that splits bundles",
+            out.len()
+        )));
+    }
+    Ok(out)
+}
+
+/// Everything but the tag or signature: header, parts, checksum.
+fn body(header: &BundleHeader, parts: &[Part]) -> Result<Vec<u8>, BundleError> {
     let mut out = Vec::new();
     out.extend_from_slice(BUNDLE_MAGIC);
-    out.push(BUNDLE_FORMAT_V1);
+    out.push(BUNDLE_FORMAT_V2);
     out.push(match (&header.kind, &header.enrolment) {
         (BundleKind::DeviceToServer, Some(_)) => KIND_ENROLLING,
         (kind, _) => kind.byte(),
@@ -288,6 +371,7 @@ pub fn encode(
     if let Some(enrolment) = &header.enrolment {
         write_enrolment(&mut out, enrolment)?;
     }
+    write_extras(&mut out, &header.extras);
     let count = u32::try_from(parts.len())
         .map_err(|_| BundleError::Write("too many parts for one bundle".into()))?;
     let mut total: u64 = 0;
@@ -317,15 +401,58 @@ pub fn encode(
     }
     let checksum: [u8; 32] = Sha256::digest(&out).into();
     out.extend_from_slice(&checksum);
-    let tag = hmac_sha256(key, &out);
-    out.extend_from_slice(&tag);
-    if out.len() as u64 > MAX_BUNDLE_BYTES {
-        return Err(BundleError::Write(format!(
-            "it would be {} bytes, over the {MAX_BUNDLE_BYTES}-byte limit; sync over the network, or ask for a release that splits bundles",
-            out.len()
-        )));
-    }
     Ok(out)
+}
+
+fn write_extras(out: &mut Vec<u8>, extras: &BundleExtras) {
+    let mut entries: Vec<(u8, Vec<u8>)> = Vec::new();
+    if let Some(key) = extras.device_key {
+        entries.push((EXTRA_DEVICE_KEY, key.to_vec()));
+    }
+    if let Some(cert) = &extras.certificate {
+        entries.push((EXTRA_CERTIFICATE, cert.to_bytes().to_vec()));
+    }
+    out.push(entries.len() as u8);
+    for (tag, value) in entries {
+        out.push(tag);
+        out.extend_from_slice(&(value.len() as u16).to_be_bytes());
+        out.extend_from_slice(&value);
+    }
+}
+
+fn read_extras(body: &[u8], at: &mut usize) -> Result<BundleExtras, BundleError> {
+    let cut = || malformed("the extras are cut short");
+    let count = usize::from(*body.get(*at).ok_or_else(cut)?);
+    if count > MAX_EXTRAS {
+        return Err(malformed(format!("{count} extras, more than {MAX_EXTRAS}")));
+    }
+    *at += 1;
+    let mut extras = BundleExtras::default();
+    for _ in 0..count {
+        let tag = *body.get(*at).ok_or_else(cut)?;
+        let len = body
+            .get(*at + 1..*at + 3)
+            .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
+            .ok_or_else(cut)?;
+        let value = body.get(*at + 3..*at + 3 + len).ok_or_else(cut)?;
+        *at += 3 + len;
+        match tag {
+            EXTRA_DEVICE_KEY => {
+                let key: [u8; 32] = value
+                    .try_into()
+                    .map_err(|_| malformed("the device key is not 32 bytes"))?;
+                extras.device_key = Some(key);
+            }
+            EXTRA_CERTIFICATE if value.len() == CERTIFICATE_LEN => {
+                let cert = DeviceCertificate::from_bytes(value)
+                    .map_err(|e| malformed(format!("its certificate: {e}")))?;
+                extras.certificate = Some(cert);
+            }
+            EXTRA_CERTIFICATE => return Err(malformed("the certificate has the wrong length")),
+            _ => {}
+        }
+    }
+    Ok(extras)
 }
 
 fn write_enrolment(out: &mut Vec<u8>, enrolment: &BundleEnrolment) -> Result<(), BundleError> {
@@ -372,6 +499,8 @@ fn read_enrolment(body: &[u8], at: &mut usize) -> Result<BundleEnrolment, Bundle
 pub struct Opened<'a> {
     pub header: BundleHeader,
     bytes: &'a [u8],
+    /// Where the checksum starts.
+    body_end: usize,
     /// (decompressed length, compressed range) of each part.
     parts: Vec<(usize, std::ops::Range<usize>)>,
 }
@@ -410,13 +539,14 @@ impl<'a> Opened<'a> {
         if &bytes[..8] != BUNDLE_MAGIC {
             return Err(BundleError::Magic);
         }
-        if bytes[8] != BUNDLE_FORMAT_V1 {
+        if !matches!(bytes[8], BUNDLE_FORMAT_V1 | BUNDLE_FORMAT_V2) {
             return Err(BundleError::Format(bytes[8]));
         }
-        if bytes.len() < FIXED_HEADER_LEN + 4 + TRAILER_LEN {
+        let trailer = trailer_len(bytes.get(9).copied().unwrap_or(0));
+        if bytes.len() < FIXED_HEADER_LEN + 4 + trailer {
             return Err(BundleError::Short(len));
         }
-        let body_end = bytes.len() - TRAILER_LEN;
+        let body_end = bytes.len() - trailer;
         if Sha256::digest(&bytes[..body_end]).as_slice() != &bytes[body_end..body_end + 32] {
             return Err(BundleError::Checksum);
         }
@@ -426,11 +556,12 @@ impl<'a> Opened<'a> {
     /// Reads the header and framing of `bytes[..body_end]`, trusting no
     /// length: every count is checked against the bytes left before
     /// anything is allocated from it.
-    fn parse(bytes: &'a [u8], body_end: usize) -> Result<Opened<'a>, BundleError> {
+    pub(crate) fn parse(bytes: &'a [u8], body_end: usize) -> Result<Opened<'a>, BundleError> {
         let body = &bytes[..body_end];
         let kind = match body.get(9) {
             Some(&(1 | KIND_ENROLLING)) => BundleKind::DeviceToServer,
             Some(&2) => BundleKind::ServerToDevice,
+            Some(&KIND_PEERS) if body[8] == BUNDLE_FORMAT_V2 => BundleKind::DeviceToDevice,
             Some(k) => return Err(malformed(format!("unknown bundle kind {k}"))),
             None => return Err(malformed("the header is cut short")),
         };
@@ -462,6 +593,11 @@ impl<'a> Opened<'a> {
         let enrolment = match body.get(9) {
             Some(&KIND_ENROLLING) => Some(read_enrolment(body, &mut at)?),
             _ => None,
+        };
+        let extras = if body[8] == BUNDLE_FORMAT_V2 {
+            read_extras(body, &mut at)?
+        } else {
+            BundleExtras::default()
         };
         let m = be_u32(body, at)? as usize;
         at += 4;
@@ -507,14 +643,39 @@ impl<'a> Opened<'a> {
                 since_epoch,
                 cursors,
                 enrolment,
+                extras,
             },
             bytes,
+            body_end,
             parts,
         })
     }
 
+    /// The whole-file sha256 the bundle carries (checked by `open`).
+    pub fn checksum(&self) -> &[u8] {
+        &self.bytes[self.body_end..self.body_end + 32]
+    }
+
+    /// Checks a kind 4 bundle's signature with the sender's key.
+    pub fn verify_signature(&self, key: &VerifyingKey) -> Result<(), BundleError> {
+        let signed_to = self.body_end + 32;
+        if self.header.kind != BundleKind::DeviceToDevice {
+            return Err(BundleError::Signature);
+        }
+        let signature = self
+            .bytes
+            .get(signed_to..)
+            .and_then(|s| <[u8; 64]>::try_from(s).ok())
+            .ok_or(BundleError::Signature)?;
+        key.verify_strict(&self.bytes[..signed_to], &Signature::from_bytes(&signature))
+            .map_err(|_| BundleError::Signature)
+    }
+
     /// Checks the authentication tag with `key` (constant time).
     pub fn verify(&self, key: &[u8; 32]) -> Result<(), BundleError> {
+        if self.header.kind == BundleKind::DeviceToDevice {
+            return Err(BundleError::Tag);
+        }
         let tag_at = self.bytes.len() - 32;
         let expected = hmac_sha256(key, &self.bytes[..tag_at]);
         if ct_eq(&expected, &self.bytes[tag_at..]) {
@@ -549,352 +710,6 @@ impl<'a> Opened<'a> {
         }
         Part::decode(&payload)
     }
-}
-
-/// Reads a bundle file, refusing one over [`MAX_BUNDLE_BYTES`] without
-/// reading it whole.
-pub fn read_file(path: &Path) -> Result<Vec<u8>, CoreError> {
-    let io = |source| CoreError::Io {
-        action: "read the bundle",
-        path: path.to_owned(),
-        source,
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let len = file.metadata().map_err(io)?.len();
-    if len > MAX_BUNDLE_BYTES {
-        return Err(CoreError::BadRequest(
-            BundleError::TooLarge(len).to_string(),
-        ));
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_BUNDLE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    if bytes.len() as u64 > MAX_BUNDLE_BYTES {
-        return Err(CoreError::BadRequest(
-            BundleError::TooLarge(bytes.len() as u64).to_string(),
-        ));
-    }
-    Ok(bytes)
-}
-
-/// Writes `bytes` to `path` crash-safely: a temporary file beside it,
-/// fsync, rename, fsync of the folder. A stick pulled out mid-write leaves
-/// the old file or none, never half a bundle under the final name.
-pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), CoreError> {
-    let io = |source| CoreError::Io {
-        action: "write the bundle",
-        path: path.to_owned(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "bundle".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&tmp, path)?;
-        #[cfg(unix)]
-        if let Ok(d) = std::fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(io)
-}
-
-/// What [`bundle_export`] wrote.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ExportReport {
-    pub path: PathBuf,
-    pub device: DeviceId,
-    pub org: OrgId,
-    /// This device's events in the bundle: from `from_seq` to `to_seq`.
-    pub events: u64,
-    pub from_seq: u64,
-    pub to_seq: u64,
-    pub bytes: u64,
-}
-
-/// What [`bundle_import`] did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ImportReport {
-    pub path: PathBuf,
-    pub kind: BundleKind,
-    pub events: u64,
-    /// Events new here.
-    pub new: u64,
-    /// Events already held.
-    pub duplicates: u64,
-    /// Writers whose pull cursor moved past what the bundle covered.
-    pub cursors_advanced: u64,
-    /// The presence epoch this device took from the bundle, if it did.
-    pub presence_epoch: Option<u64>,
-}
-
-fn enrolled(device: &Device) -> Result<state::Enrolment, CoreError> {
-    state::enrolment(&device.conn())
-        .map_err(|e| CoreError::BadRequest(e.to_string()))?
-        .ok_or_else(|| {
-            CoreError::BadRequest(
-                "this device is not enrolled with a campus server, so it has no key to sign or check a bundle; run `qalam enrol --server URL --code CODE` first".into(),
-            )
-        })
-}
-
-fn sync_err(e: crate::sync::SyncError) -> CoreError {
-    match e {
-        crate::sync::SyncError::Core(c) => c,
-        other => CoreError::BadRequest(other.to_string()),
-    }
-}
-
-fn acked_to(device: &Device) -> Result<u64, CoreError> {
-    device
-        .conn()
-        .query_row("SELECT acked_to FROM sync_server WHERE one = 1", [], |r| {
-            r.get::<_, i64>(0)
-        })
-        .map(|v| u64::try_from(v).unwrap_or(0))
-        .map_err(|e| CoreError::db("read the sync state", e))
-}
-
-/// Writes, to `path`, this device's own events its campus server lacks as
-/// far as this device knows (past the last seq the server acknowledged),
-/// with the device's pull cursors, authenticated with its credential.
-pub fn bundle_export(device: &Device, path: &Path) -> Result<ExportReport, CoreError> {
-    let enrolment = enrolled(device)?;
-    if crate::sync::succession::awaiting_registration(&device.conn())? {
-        return Err(CoreError::BadRequest(
-            "this device took a new id when its database was repaired, and its server has not learnt of it yet; sync once over the network (`qalam sync --once`) before carrying bundles".into(),
-        ));
-    }
-    let identity = *device.identity();
-    let me = identity.device;
-    let acked = acked_to(device)?;
-    let (head, cursors, epoch) = {
-        let conn = device.conn();
-        (
-            state::own_head(&conn, &identity).map_err(sync_err)?,
-            state::cursors(&conn).map_err(sync_err)?,
-            state::presence_epoch(&conn).map_err(sync_err)?,
-        )
-    };
-    let mut parts = Vec::new();
-    let mut from = acked.saturating_add(1);
-    let mut count = 0u64;
-    while from <= head {
-        let limit = usize::try_from(head - from + 1).unwrap_or(usize::MAX);
-        let events = state::own_events(&device.conn(), &identity, from, limit, PART_EVENT_BYTES)
-            .map_err(sync_err)?;
-        let Some(last) = events.last().map(|e| e.seq) else {
-            break;
-        };
-        if events.first().map(|e| e.seq) != Some(from) || last < from {
-            return Err(CoreError::BadRequest(format!(
-                "event {from} of this device is missing from its log; run `qalam doctor`"
-            )));
-        }
-        count += events.len() as u64;
-        parts.push(Part {
-            writer: me,
-            from_seq: from,
-            next_seq: last + 1,
-            events,
-        });
-        from = last + 1;
-    }
-    let header = BundleHeader {
-        kind: BundleKind::DeviceToServer,
-        device: me,
-        org: enrolment.org,
-        centre: enrolment.centre,
-        created_ms: device.clock().now_ms(),
-        acked_to: acked,
-        presence_epoch: epoch,
-        since_epoch: 0,
-        cursors,
-        enrolment: state::pending_code(&device.conn())
-            .map_err(sync_err)?
-            .map(|code| BundleEnrolment {
-                code,
-                credential_sha256: credential_key(&enrolment.credential),
-            }),
-    };
-    let bytes = encode(&header, &parts, &credential_key(&enrolment.credential))
-        .map_err(|e| CoreError::BadRequest(e.to_string()))?;
-    write_file_atomically(path, &bytes)?;
-    tracing::info!(path = %path.display(), events = count, bytes = bytes.len(), "wrote a bundle");
-    Ok(ExportReport {
-        path: path.to_owned(),
-        device: me,
-        org: enrolment.org,
-        events: count,
-        from_seq: acked.saturating_add(1),
-        to_seq: head,
-        bytes: bytes.len() as u64,
-    })
-}
-
-/// Checks a bundle meant for `me` of `org` before anything is stored:
-/// kind, recipient, organisation, tag, then every part decoded and every
-/// event of the organisation.
-pub fn check_for_device(
-    opened: &Opened<'_>,
-    me: DeviceId,
-    org: OrgId,
-    key: &[u8; 32],
-) -> Result<(), String> {
-    let h = &opened.header;
-    if h.org != org {
-        return Err(format!(
-            "this bundle is meant for organisation {}, but this device is enrolled in {org}; it was refused",
-            h.org
-        ));
-    }
-    if h.kind != BundleKind::ServerToDevice {
-        return Err(format!(
-            "this bundle was written by device {} for its campus server; import it there with `qalam --data SERVER_DIR bundle import FILE`",
-            h.device
-        ));
-    }
-    if h.device != me {
-        return Err(format!(
-            "this bundle was written for device {}, not this device {me}; export one with `--for {me}` on the campus server",
-            h.device
-        ));
-    }
-    opened.verify(key).map_err(|e| e.to_string())?;
-    for i in 0..opened.part_count() {
-        let part = opened.part(i).map_err(|e| e.to_string())?;
-        if part.writer == me {
-            return Err(format!(
-                "the bundle holds events of this device itself (part {i}); it was refused"
-            ));
-        }
-        if let Some(e) = part
-            .events
-            .iter()
-            .find(|e| !e.org.is_zero() && e.org != org)
-        {
-            return Err(format!(
-                "event {}/{} of the bundle names organisation {}, not {org}; it was refused",
-                e.device, e.seq, e.org
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Merges a bundle written by the campus server for this device: checked
-/// whole first (nothing is stored from a bundle that fails any check), then
-/// each part merged in one transaction, idempotently. A writer's pull cursor
-/// moves past what the part covered only when the part starts at or below
-/// it and the server read its entitlement at this device's presence epoch
-/// or later; otherwise it stays, and the next HTTP sync re-reads (at worst
-/// duplicates, which merging ignores).
-pub fn bundle_import(device: &Device, path: &Path) -> Result<ImportReport, CoreError> {
-    let bytes = read_file(path)?;
-    let opened = Opened::open(&bytes).map_err(|e| CoreError::BadRequest(e.to_string()))?;
-    let enrolment = enrolled(device)?;
-    let me = device.identity().device;
-    check_for_device(
-        &opened,
-        me,
-        enrolment.org,
-        &credential_key(&enrolment.credential),
-    )
-    .map_err(CoreError::BadRequest)?;
-    // The server keyed this bundle with our credential: it has bound an
-    // offline enrolment, so the next bundles need not carry the code.
-    state::set_pending_code(&device.conn(), None).map_err(sync_err)?;
-    let my_epoch = state::presence_epoch(&device.conn()).map_err(sync_err)?;
-    let epoch_ok = opened.header.presence_epoch >= my_epoch;
-    let mut report = ImportReport {
-        path: path.to_owned(),
-        kind: opened.header.kind,
-        events: 0,
-        new: 0,
-        duplicates: 0,
-        cursors_advanced: 0,
-        presence_epoch: None,
-    };
-    for i in 0..opened.part_count() {
-        let part = opened
-            .part(i)
-            .map_err(|e| CoreError::BadRequest(e.to_string()))?;
-        let mut conn = device.conn();
-        let tx = conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(|e| CoreError::db("start saving the bundle's events", e))?;
-        let merged = crate::events::merge_into(&tx, &part.events)?;
-        let current = state::cursors(&tx).map_err(sync_err)?.get(part.writer);
-        let scanned_to = part.next_seq.saturating_sub(1);
-        if epoch_ok
-            && part.from_seq <= current.saturating_add(1)
-            && current < scanned_to
-            && state::advance_cursor(&tx, part.writer, current, scanned_to).map_err(sync_err)?
-        {
-            report.cursors_advanced += 1;
-        }
-        tx.commit()
-            .map_err(|e| CoreError::db("save the bundle's events", e))?;
-        report.events += part.events.len() as u64;
-        report.new += merged.new;
-        report.duplicates += merged.duplicate;
-    }
-    // Every part merged: if the server re-read entitlement from an epoch
-    // this device had already applied, every learner present by the
-    // bundle's epoch is now held below this device's cursors, and the
-    // device takes that epoch (only if no sync moved it meanwhile).
-    let h = &opened.header;
-    if h.since_epoch <= my_epoch && my_epoch < h.presence_epoch {
-        let moved = device
-            .conn()
-            .execute(
-                "UPDATE sync_server SET presence_epoch = ?1 WHERE one = 1 AND presence_epoch = ?2",
-                rusqlite::params![
-                    i64::try_from(h.presence_epoch).unwrap_or(i64::MAX),
-                    i64::try_from(my_epoch).unwrap_or(i64::MAX)
-                ],
-            )
-            .map_err(|e| CoreError::db("record the bundle's presence epoch", e))?;
-        if moved == 1 {
-            report.presence_epoch = Some(h.presence_epoch);
-        }
-    }
-    let head = state::own_head(&device.conn(), device.identity()).map_err(sync_err)?;
-    if opened.header.acked_to <= head {
-        // As a status does: the server's word, even if lower than what this
-        // device recorded (a server restored from a backup). Lower only
-        // makes the next export send more, which the server ignores.
-        device
-            .conn()
-            .execute(
-                "UPDATE sync_server SET acked_to = ?1 WHERE one = 1",
-                [i64::try_from(opened.header.acked_to).unwrap_or(i64::MAX)],
-            )
-            .map_err(|e| CoreError::db("record the server's ack", e))?;
-    } else {
-        tracing::warn!(
-            server = opened.header.acked_to,
-            head,
-            "the server holds more of this device's chain than the device"
-        );
-    }
-    tracing::info!(path = %path.display(), new = report.new, duplicates = report.duplicates, "imported a bundle");
-    Ok(report)
 }
 
 #[cfg(test)]
@@ -932,6 +747,7 @@ mod tests {
             since_epoch: 2,
             cursors: [(DeviceId::from_bytes([5; 16]), 40)].into_iter().collect(),
             enrolment: None,
+            extras: Default::default(),
         }
     }
 
@@ -1006,7 +822,118 @@ mod tests {
         for (i, part) in parts.iter().enumerate() {
             assert_eq!(opened.part(i).as_ref(), Ok(part));
         }
-        assert_eq!(&bytes[..10], b"QALAMBDL\x01\x02");
+        assert_eq!(&bytes[..10], b"QALAMBDL\x02\x02");
+    }
+
+    /// A bundle as the first release wrote it (format 1: no extras block)
+    /// still opens and checks.
+    #[test]
+    fn format_1_bundles_still_open() {
+        let (v2, parts) = sample();
+        // Format 2 with no extras is format 1 plus one zero byte (the
+        // extras count) before the part count.
+        let extras_at = FIXED_HEADER_LEN + 24 * header().cursors.len();
+        assert_eq!(v2[extras_at], 0);
+        let mut v1 = v2[..extras_at].to_vec();
+        v1.extend_from_slice(&v2[extras_at + 1..v2.len() - TRAILER_LEN]);
+        v1[8] = BUNDLE_FORMAT_V1;
+        let end = v1.len();
+        let sum: [u8; 32] = Sha256::digest(&v1[..end]).into();
+        v1.extend_from_slice(&sum);
+        let tag = hmac_sha256(&[3; 32], &v1);
+        v1.extend_from_slice(&tag);
+        let opened = Opened::open(&v1).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(opened.header, header());
+        assert_eq!(opened.verify(&[3; 32]), Ok(()));
+        assert_eq!(opened.part(0).as_ref(), Ok(&parts[0]));
+    }
+
+    fn signed_sample() -> (Vec<u8>, ed25519_dalek::SigningKey) {
+        let device = ed25519_dalek::SigningKey::from_bytes(&[0x33; 32]);
+        let server = ed25519_dalek::SigningKey::from_bytes(&[0x44; 32]);
+        let h = header();
+        let cert = crate::DeviceCertificate::issue(
+            &server,
+            h.org,
+            h.centre,
+            h.device,
+            device.verifying_key().to_bytes(),
+            1,
+        );
+        let peers = BundleHeader {
+            kind: BundleKind::DeviceToDevice,
+            cursors: VersionVector::new(),
+            extras: BundleExtras {
+                device_key: None,
+                certificate: Some(cert),
+            },
+            ..h
+        };
+        let (_, parts) = sample();
+        let bytes = encode_signed(&peers, &parts, &device).unwrap_or_default();
+        (bytes, device)
+    }
+
+    #[test]
+    fn signed_bundles_round_trip_and_check_their_signature() {
+        let (bytes, device) = signed_sample();
+        let opened = Opened::open(&bytes).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(opened.header.kind, BundleKind::DeviceToDevice);
+        assert!(opened.header.extras.certificate.is_some());
+        assert_eq!(opened.verify_signature(&device.verifying_key()), Ok(()));
+        let other = ed25519_dalek::SigningKey::from_bytes(&[0x34; 32]);
+        assert_eq!(
+            opened.verify_signature(&other.verifying_key()),
+            Err(BundleError::Signature)
+        );
+        // A signed bundle is never accepted by a tag, nor a tagged one by a
+        // signature.
+        assert_eq!(opened.verify(&[3; 32]), Err(BundleError::Tag));
+        let (tagged, _) = sample();
+        let tagged = Opened::open(&tagged).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            tagged.verify_signature(&device.verifying_key()),
+            Err(BundleError::Signature)
+        );
+        assert_eq!(opened.part_count(), 2);
+    }
+
+    #[test]
+    fn a_signed_bundle_needs_the_certificate_of_its_key() {
+        let (_, parts) = sample();
+        let device = ed25519_dalek::SigningKey::from_bytes(&[0x33; 32]);
+        let mut h = header();
+        h.kind = BundleKind::DeviceToDevice;
+        assert!(
+            encode_signed(&h, &parts, &device).is_err(),
+            "no certificate"
+        );
+        assert!(
+            encode(&h, &parts, &[3; 32]).is_err(),
+            "kind 4 is never tagged"
+        );
+    }
+
+    #[test]
+    fn any_changed_byte_of_a_signed_bundle_is_refused() {
+        let (bytes, device) = signed_sample();
+        let key = device.verifying_key();
+        for i in 0..bytes.len() {
+            let mut bad = bytes.clone();
+            bad[i] ^= 0x20;
+            let refused = Opened::open(&bad).and_then(|o| o.verify_signature(&key));
+            assert!(refused.is_err(), "flip at {i}");
+        }
+    }
+
+    #[test]
+    fn a_device_key_travels_in_the_extras() {
+        let mut h = header();
+        h.kind = BundleKind::DeviceToServer;
+        h.extras.device_key = Some([0x21; 32]);
+        let bytes = encode(&h, &[], &[3; 32]).unwrap_or_default();
+        let opened = Opened::open(&bytes).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(opened.header.extras.device_key, Some([0x21; 32]));
     }
 
     #[test]
@@ -1042,151 +969,6 @@ mod tests {
         let tag = hmac_sha256(key, &out);
         out.extend_from_slice(&tag);
         out
-    }
-
-    fn enrolled_device(dir: &Path) -> Device {
-        let device =
-            Device::open(dir, crate::Settings::default()).unwrap_or_else(|e| panic!("{e}"));
-        state::save_enrolment(
-            &mut device.conn(),
-            &state::Enrolment {
-                url: "http://127.0.0.1:9".into(),
-                credential: "secret".into(),
-                org: OrgId::from_bytes([1; 16]),
-                centre: CentreId::from_bytes([2; 16]),
-                ca_pem: None,
-            },
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        device
-    }
-
-    fn held(device: &Device) -> i64 {
-        device
-            .conn()
-            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
-            .unwrap_or(-1)
-    }
-
-    #[test]
-    fn a_device_checks_the_whole_bundle_before_storing_any_of_it() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let device = enrolled_device(dir.path());
-        let me = device.identity().device;
-        let key = credential_key("secret");
-        let header = BundleHeader {
-            device: me,
-            presence_epoch: 1,
-            since_epoch: 0,
-            acked_to: 0,
-            cursors: VersionVector::new(),
-            enrolment: None,
-            ..self::header()
-        };
-        let w = DeviceId::from_bytes([9; 16]);
-        let good = Part {
-            writer: w,
-            from_seq: 1,
-            next_seq: 21,
-            events: chain(w, 20),
-        };
-        let other_org = {
-            let x = DeviceId::from_bytes([8; 16]);
-            let builder = qalam_model::ChainBuilder::new(
-                x,
-                OrgId::from_bytes([6; 16]),
-                CentreId::from_bytes([2; 16]),
-            );
-            let e = builder
-                .next_raw(
-                    &qalam_model::ChainTip::GENESIS,
-                    5,
-                    qalam_model::LearnerId::from_bytes([1; 16]),
-                    "test_note",
-                    1,
-                    vec![1],
-                )
-                .unwrap_or_else(|e| panic!("{e}"));
-            Part {
-                writer: x,
-                from_seq: 1,
-                next_seq: 2,
-                events: vec![e],
-            }
-        };
-        let path = dir.path().join("b.qb");
-        let write = |parts: &[Part], key: &[u8; 32]| {
-            let bytes = encode(&header, parts, key).unwrap_or_default();
-            write_file_atomically(&path, &bytes).unwrap_or_else(|e| panic!("{e}"));
-        };
-        // A part naming another organisation, after a good one: nothing of
-        // either is stored.
-        write(&[good.clone(), other_org], &key);
-        let err = bundle_import(&device, &path)
-            .map(|_| ())
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("names organisation"), "{err}");
-        assert_eq!(held(&device), 0);
-        // Another key: refused.
-        write(std::slice::from_ref(&good), &[0; 32]);
-        let err = bundle_import(&device, &path)
-            .map(|_| ())
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("authentication tag"), "{err}");
-        assert_eq!(held(&device), 0);
-        // The good part alone: stored, its cursor moved, the epoch taken;
-        // again: nothing new.
-        write(std::slice::from_ref(&good), &key);
-        let report = bundle_import(&device, &path).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!((report.new, report.cursors_advanced), (20, 1));
-        assert_eq!(report.presence_epoch, Some(1));
-        assert_eq!(held(&device), 20);
-        assert_eq!(
-            state::cursors(&device.conn()).map(|c| c.get(w)).ok(),
-            Some(20)
-        );
-        let again = bundle_import(&device, &path).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            (again.new, again.duplicates, again.cursors_advanced),
-            (0, 20, 0)
-        );
-        assert_eq!(again.presence_epoch, None);
-    }
-
-    #[test]
-    fn a_part_past_the_cursor_leaves_it() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let device = enrolled_device(dir.path());
-        let w = DeviceId::from_bytes([9; 16]);
-        let events = chain(w, 20);
-        let header = BundleHeader {
-            device: device.identity().device,
-            presence_epoch: 1,
-            since_epoch: 0,
-            acked_to: 0,
-            cursors: VersionVector::new(),
-            enrolment: None,
-            ..self::header()
-        };
-        // From seq 11 while this device's cursor is 0: the events are kept,
-        // the cursor stays (seqs 1 to 10 were never scanned for it).
-        let part = Part {
-            writer: w,
-            from_seq: 11,
-            next_seq: 21,
-            events: events[10..].to_vec(),
-        };
-        let path = dir.path().join("b.qb");
-        let bytes = encode(&header, &[part], &credential_key("secret")).unwrap_or_default();
-        write_file_atomically(&path, &bytes).unwrap_or_else(|e| panic!("{e}"));
-        let report = bundle_import(&device, &path).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!((report.new, report.cursors_advanced), (10, 0));
-        assert_eq!(
-            state::cursors(&device.conn()).map(|c| c.get(w)).ok(),
-            Some(0)
-        );
     }
 
     proptest::proptest! {
