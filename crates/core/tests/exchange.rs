@@ -187,6 +187,7 @@ impl Campus {
             since_epoch: outgoing.since_epoch,
             cursors: Default::default(),
             enrolment: None,
+            extras: Default::default(),
         };
         let bytes = bundle::encode(&header, &parts, &outgoing.peer.key).unwrap();
         std::fs::create_dir_all(out.parent().unwrap()).unwrap();
