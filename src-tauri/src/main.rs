@@ -396,8 +396,20 @@ fn enrol_device(
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-fn bundle_export(d: Dev<'_>, s: Tok<'_>, w: Window, mount: String) -> Reply<BundleWritten> {
-    Ok(x::bundle_export(&d, s.of(&w).as_deref(), &mount)?)
+fn bundle_export(
+    d: Dev<'_>,
+    s: Tok<'_>,
+    w: Window,
+    mount: String,
+    for_laptops: Option<bool>,
+) -> Reply<BundleWritten> {
+    let for_laptops = for_laptops.unwrap_or(false);
+    Ok(x::bundle_export(
+        &d,
+        s.of(&w).as_deref(),
+        &mount,
+        for_laptops,
+    )?)
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

@@ -375,6 +375,162 @@ fn a_round_trip_device_to_server_to_device_and_its_refusals() {
     );
 }
 
+/// A completed sync with the campus server: the laptop's key is certified
+/// and it learns the server's key (docs/SYNC_PROTOCOL.md, "Device keys and
+/// certificates").
+fn sync_once(fx: &Fixture) {
+    qalam_core::sync::sync_once(&fx.device, &qalam_core::sync::SyncOptions::default()).unwrap();
+}
+
+fn copy_to_stick(from: &Path, to: &Fixture, name: &str) {
+    std::fs::create_dir_all(to.stick.join("qalam-sync")).unwrap();
+    std::fs::copy(from, to.stick.join("qalam-sync").join(name)).unwrap();
+}
+
+#[test]
+fn a_file_for_the_other_laptops_of_the_centre_and_its_refusals() {
+    let campus = Campus::start();
+    let (org, centre) = campus.org("Relief Org");
+    let south = campus
+        .rt
+        .block_on(campus.store.create_centre(org, "South", now_ms()))
+        .unwrap()
+        .id;
+    let a = Fixture::new("QALAM-STICK");
+    let b = Fixture::new("QALAM-STICK");
+    let elsewhere = Fixture::new("QALAM-STICK");
+    let unsynced = Fixture::new("QALAM-STICK");
+    campus.enrol(&a, centre);
+    campus.enrol(&b, centre);
+    campus.enrol(&elsewhere, south);
+    campus.enrol(&unsynced, centre);
+
+    // Before its first sync, the campus server has not vouched for A's
+    // key: a clear code and one line saying what to do; nothing written.
+    let refused = dispatch(
+        &a.device,
+        "bundle_export",
+        json!({"mount": a.mount(), "for_laptops": true}),
+        Some(&a.facilitator),
+        "test",
+    )
+    .unwrap_err();
+    assert_eq!(refused.code, "not_certified", "{refused}");
+    assert!(!refused.message.contains('\n'), "{refused}");
+    assert!(
+        refused.message.contains("sync it once over the network"),
+        "{refused}"
+    );
+    assert!(!a.stick.join("qalam-sync").exists());
+
+    for fx in [&a, &b, &elsewhere] {
+        sync_once(fx);
+    }
+    // Then the link is gone, and a learner is added on A.
+    learners::learner_add(&a.device, "Samir", None, false).unwrap();
+
+    // The file for the other laptops: named and described as such.
+    let written = a
+        .call(
+            "bundle_export",
+            json!({"mount": a.mount(), "for_laptops": true}),
+        )
+        .unwrap();
+    let name = written["file"].as_str().unwrap().to_owned();
+    assert!(name.starts_with(&format!("peers-{}-", a.id())), "{name}");
+    assert!(name.ends_with(".qbundle"), "{name}");
+    assert_eq!(written["kind"], "device_to_device");
+    assert_eq!(written["device"], a.id().to_string());
+    assert!(written["events"].as_u64().unwrap() >= 3, "{written}");
+    let path = a.stick.join("qalam-sync").join(&name);
+    assert_eq!(
+        written["bytes"].as_u64(),
+        Some(std::fs::metadata(&path).unwrap().len())
+    );
+    // The default, and `for_laptops: false`, still write the server's file.
+    for args in [
+        json!({"mount": a.mount()}),
+        json!({"mount": a.mount(), "for_laptops": false}),
+    ] {
+        let for_server = a.call("bundle_export", args).unwrap();
+        assert_eq!(for_server["kind"], "device_to_server");
+        let file = for_server["file"].as_str().unwrap();
+        assert!(file.starts_with(&format!("from-{}-", a.id())), "{file}");
+    }
+
+    // On A's own stick it is outgoing, not for loading here.
+    let listed = a.file(&name);
+    assert_eq!(listed["state"], "outgoing", "{listed}");
+    assert_eq!(listed["kind"], "device_to_device");
+    assert_eq!(listed["code"], "bundle_own");
+    assert!(
+        listed["message"]
+            .as_str()
+            .unwrap()
+            .contains("other laptops"),
+        "{listed}"
+    );
+    assert_eq!(
+        a.call("bundle_import", json!({"mount": a.mount(), "file": name})),
+        Err("bundle_own".into())
+    );
+
+    // Another laptop of the centre: ready, and loading brings A's work.
+    copy_to_stick(&path, &b, &name);
+    let listed = b.file(&name);
+    assert_eq!(listed["state"], "ready", "{listed}");
+    assert_eq!(listed["kind"], "device_to_device");
+    assert_eq!(listed["code"], Value::Null);
+    assert!(!b.names().contains(&"Samir".to_owned()));
+    let loaded = b
+        .call("bundle_import", json!({"mount": b.mount(), "file": name}))
+        .unwrap();
+    assert!(loaded["new"].as_u64().unwrap() >= 1, "{loaded}");
+    assert!(b.names().contains(&"Samir".to_owned()), "{:?}", b.names());
+    let again = b
+        .call("bundle_import", json!({"mount": b.mount(), "file": name}))
+        .unwrap();
+    assert_eq!(again["new"], 0);
+
+    // A laptop of another centre refuses it, with a code of its own.
+    copy_to_stick(&path, &elsewhere, &name);
+    let listed = elsewhere.file(&name);
+    assert_eq!(listed["state"], "refused", "{listed}");
+    assert_eq!(listed["code"], "bundle_other_centre");
+    assert_eq!(
+        elsewhere.call(
+            "bundle_import",
+            json!({"mount": elsewhere.mount(), "file": name})
+        ),
+        Err("bundle_other_centre".into())
+    );
+    assert!(!elsewhere.names().contains(&"Samir".to_owned()));
+
+    // A laptop of the centre that never heard from the server cannot check
+    // it yet; after one sync the same file is ready (the list looks again).
+    copy_to_stick(&path, &unsynced, &name);
+    let listed = unsynced.file(&name);
+    assert_eq!(listed["state"], "refused", "{listed}");
+    assert_eq!(listed["code"], "not_certified");
+    assert_eq!(
+        unsynced.call(
+            "bundle_import",
+            json!({"mount": unsynced.mount(), "file": name})
+        ),
+        Err("not_certified".into())
+    );
+    sync_once(&unsynced);
+    let listed = unsynced.file(&name);
+    assert_eq!(listed["state"], "ready", "{listed}");
+    unsynced
+        .call(
+            "bundle_import",
+            json!({"mount": unsynced.mount(), "file": name}),
+        )
+        .unwrap();
+    assert!(unsynced.names().contains(&"Samir".to_owned()));
+}
+
 const PACK_TOML: &str = r#"
 id = "org.test.fetch"
 version = "1.2.0"

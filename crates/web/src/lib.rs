@@ -146,7 +146,9 @@ fn status_of(code: &str) -> StatusCode {
         "not_found" => StatusCode::NOT_FOUND,
         "pack_refused" | "untrusted" => StatusCode::UNPROCESSABLE_ENTITY,
         "disk_full" => StatusCode::INSUFFICIENT_STORAGE,
-        "interrupted" | "conflict" | "not_enrolled" | "already_enrolled" => StatusCode::CONFLICT,
+        "interrupted" | "conflict" | "not_enrolled" | "already_enrolled" | "not_certified" => {
+            StatusCode::CONFLICT
+        }
         "bad_address" => StatusCode::BAD_REQUEST,
         "enrol_code_refused" | "server_refused" | "server_version" => {
             StatusCode::UNPROCESSABLE_ENTITY
@@ -159,6 +161,7 @@ fn status_of(code: &str) -> StatusCode {
         "bundle_tampered"
         | "bundle_other_org"
         | "bundle_other_device"
+        | "bundle_other_centre"
         | "bundle_own"
         | "bundle_unreadable" => StatusCode::UNPROCESSABLE_ENTITY,
         "stick_missing" | "enrolment_file_missing" => StatusCode::NOT_FOUND,

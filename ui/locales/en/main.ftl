@@ -554,12 +554,28 @@ usb-sync-loaded =
         [one] Loaded one new record ({ $known } already here).
        *[other] Loaded { $count } new records ({ $known } already here).
     }
+usb-sync-peers-help = The laptops of this centre can also pass work to each other without the server: save a file for other laptops here, then load it on another laptop of this centre.
+usb-sync-save-peers = Save a file for other laptops
+usb-sync-saving-peers = Saving the file for other laptops…
+usb-sync-saved-peers =
+    { $count ->
+        [0] File for other laptops saved ({ $size }). It holds no records yet.
+        [one] File for other laptops saved with one record ({ $size }).
+       *[other] File for other laptops saved with { $count } records ({ $size }).
+    }
+usb-sync-saved-peers-next = Plug the stick into another laptop of this centre. There, open Settings and press “Load” beside this file.
+usb-sync-file-ready-peers = From another laptop of this centre. Ready to load.
+usb-sync-file-outgoing-peers = Made on this laptop for the other laptops of this centre. Load it on one of them.
+usb-sync-refused-bundle_other_centre = This file comes from a laptop of another centre. Laptops share files only within their own centre.
+usb-sync-refused-not_certified = This laptop cannot check files from other laptops yet. First sync it once with the campus server, over the network or with a USB stick.
 error-stick_missing = The USB stick is not there any more. Plug it in and choose it again.
 error-bundle_tampered = This sync file was changed or damaged after it was written. Nothing was loaded: write it again.
 error-bundle_other_org = This sync file belongs to another organisation. Nothing was loaded.
 error-bundle_other_device = This sync file is for another device. Nothing was loaded.
 error-bundle_own = This sync file was made on this device. Take it to the campus server instead.
 error-bundle_unreadable = This is not a Qalam sync file, or it comes from a newer Qalam. Nothing was loaded.
+error-bundle_other_centre = This sync file comes from a laptop of another centre. Nothing was loaded.
+error-not_certified = This laptop must first sync once with the campus server: over the network, or one round with a USB stick (save its sync file, import it on the server, then load the server’s file here). Then try again.
 error-enrolment_file_missing = There is no enrolment file on this USB stick. Ask the campus server’s administrator to write one onto it.
 error-enrolment_file_bad = This is not a Qalam enrolment file, or it comes from a newer Qalam. Ask the administrator for a new one.
 

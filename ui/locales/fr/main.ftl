@@ -551,12 +551,28 @@ usb-sync-loaded =
         [one] Un nouvel enregistrement chargé ({ $known } déjà présents).
        *[other] { $count } nouveaux enregistrements chargés ({ $known } déjà présents).
     }
+usb-sync-peers-help = Les ordinateurs portables de ce centre peuvent aussi se passer le travail sans le serveur : enregistrez ici un fichier pour les autres ordinateurs, puis chargez-le sur un autre ordinateur de ce centre.
+usb-sync-save-peers = Enregistrer un fichier pour les autres ordinateurs
+usb-sync-saving-peers = Enregistrement du fichier pour les autres ordinateurs…
+usb-sync-saved-peers =
+    { $count ->
+        [0] Fichier pour les autres ordinateurs enregistré ({ $size }). Il ne contient encore aucun enregistrement.
+        [one] Fichier pour les autres ordinateurs enregistré avec un enregistrement ({ $size }).
+       *[other] Fichier pour les autres ordinateurs enregistré avec { $count } enregistrements ({ $size }).
+    }
+usb-sync-saved-peers-next = Branchez la clé sur un autre ordinateur de ce centre. Là-bas, ouvrez les Réglages et appuyez sur « Charger » à côté de ce fichier.
+usb-sync-file-ready-peers = D’un autre ordinateur de ce centre. Prêt à charger.
+usb-sync-file-outgoing-peers = Fait sur cet ordinateur pour les autres ordinateurs de ce centre. Chargez-le sur l’un d’eux.
+usb-sync-refused-bundle_other_centre = Ce fichier vient d’un ordinateur d’un autre centre. Les ordinateurs ne se passent des fichiers qu’au sein de leur propre centre.
+usb-sync-refused-not_certified = Cet ordinateur ne peut pas encore vérifier les fichiers des autres ordinateurs. Synchronisez-le d’abord une fois avec le serveur du centre, par le réseau ou avec une clé USB.
 error-stick_missing = La clé USB n’est plus là. Rebranchez-la et choisissez-la à nouveau.
 error-bundle_tampered = Ce fichier de synchronisation a été modifié ou abîmé après son écriture. Rien n’a été chargé : écrivez-le à nouveau.
 error-bundle_other_org = Ce fichier de synchronisation appartient à une autre organisation. Rien n’a été chargé.
 error-bundle_other_device = Ce fichier de synchronisation est destiné à un autre appareil. Rien n’a été chargé.
 error-bundle_own = Ce fichier de synchronisation a été fait sur cet appareil. Apportez-le plutôt au serveur du centre.
 error-bundle_unreadable = Ce n’est pas un fichier de synchronisation Qalam, ou il vient d’une version plus récente de Qalam. Rien n’a été chargé.
+error-bundle_other_centre = Ce fichier de synchronisation vient d’un ordinateur d’un autre centre. Rien n’a été chargé.
+error-not_certified = Cet ordinateur doit d’abord se synchroniser une fois avec le serveur du centre : par le réseau, ou par un aller-retour avec une clé USB (enregistrer son fichier, l’importer sur le serveur, puis charger ici le fichier du serveur). Réessayez ensuite.
 error-enrolment_file_missing = Il n’y a pas de fichier d’inscription sur cette clé USB. Demandez à l’administrateur du serveur du centre d’en écrire un dessus.
 error-enrolment_file_bad = Ce n’est pas un fichier d’inscription Qalam, ou il vient d’une version plus récente de Qalam. Demandez-en un nouveau à l’administrateur.
 

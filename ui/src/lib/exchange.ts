@@ -25,13 +25,23 @@ export function pickEnrolStick(sticks: readonly BundleStick[], chosen: string | 
   return (sticks.find((s) => s.enrolment_file) ?? sticks[0])?.root ?? null;
 }
 
-const REFUSALS = ['bundle_tampered', 'bundle_other_org', 'bundle_other_device', 'bundle_unreadable', 'not_enrolled'] as const;
+const REFUSALS = [
+  'bundle_tampered',
+  'bundle_other_org',
+  'bundle_other_device',
+  'bundle_other_centre',
+  'bundle_unreadable',
+  'not_enrolled',
+  'not_certified',
+] as const;
 
 /** The message id that says what a listed sync file is, or why it cannot
- *  be loaded here. */
+ *  be loaded here. A file between laptops of one centre says so: it comes
+ *  from another laptop, or this one wrote it for the others. */
 export function fileVerdict(file: BundleFile): string {
-  if (file.state === 'ready') return 'usb-sync-file-ready';
-  if (file.state === 'outgoing') return 'usb-sync-file-outgoing';
+  const peers = file.kind === 'device_to_device' ? '-peers' : '';
+  if (file.state === 'ready') return `usb-sync-file-ready${peers}`;
+  if (file.state === 'outgoing') return `usb-sync-file-outgoing${peers}`;
   const code = REFUSALS.find((c) => c === file.code);
   return code ? `usb-sync-refused-${code}` : 'usb-sync-refused-other';
 }

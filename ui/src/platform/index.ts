@@ -202,7 +202,10 @@ export const api = {
     command('enrol_device', { server: server.trim(), code: code.trim() }),
   /** Detected USB sticks and the sync files on each. */
   bundleList: (): Promise<BundleStick[]> => command('bundle_list', {}),
-  bundleExport: (mount: string): Promise<BundleWritten> => command('bundle_export', { mount }),
+  /** Writes this device's sync file for the campus server onto the stick
+   *  `mount`, or with `forLaptops` one for the other laptops of its centre. */
+  bundleExport: (mount: string, forLaptops = false): Promise<BundleWritten> =>
+    command('bundle_export', forLaptops ? { mount, for_laptops: true } : { mount }),
   bundleImport: (mount: string, file: string): Promise<BundleLoaded> => command('bundle_import', { mount, file }),
   /** Enrols offline from the enrolment file on the stick `mount`; `server`
    *  (optional) replaces the address the file names. */

@@ -374,10 +374,13 @@ export interface SyncStatus {
 }
 
 /** Which way a sync file goes. */
-export type BundleKind = 'device_to_server' | 'server_to_device';
+/** `device_to_device`: written by a laptop for the other laptops of its
+ *  centre (docs/SYNC_PROTOCOL.md, "From laptop to laptop"). */
+export type BundleKind = 'device_to_server' | 'server_to_device' | 'device_to_device';
 
-/** `ready`: the campus server wrote it for this device; `outgoing`: this
- *  device wrote it for the server; `refused`: `code` says why not. */
+/** `ready`: the campus server wrote it for this device, or another laptop
+ *  of this centre for its peers; `outgoing`: this device wrote it (for the
+ *  server, or for the other laptops); `refused`: `code` says why not. */
 export type BundleFileState = 'ready' | 'outgoing' | 'refused';
 
 /** A sync file in a stick's `qalam-sync` folder. Times are RFC 3339. */
@@ -418,6 +421,11 @@ export interface BundleWritten {
   mount: string;
   file: string;
   device: string;
+  /** `device_to_server`: for the campus server; `device_to_device`: for the
+   *  other laptops of this centre (`for_laptops`). */
+  kind: BundleKind;
+  /** For the server, this device's own events; for the other laptops,
+   *  every event this device holds. */
   events: number;
   bytes: number;
 }
@@ -504,7 +512,7 @@ export interface Commands {
   sync_now: { args: Record<string, never>; result: SyncStatus };
   enrol_device: { args: { server: string; code: string }; result: SyncStatus };
   bundle_list: { args: { mount?: string }; result: BundleStick[] };
-  bundle_export: { args: { mount: string }; result: BundleWritten };
+  bundle_export: { args: { mount: string; for_laptops?: boolean }; result: BundleWritten };
   bundle_import: { args: { mount: string; file: string }; result: BundleLoaded };
   enrol_from_stick: { args: { mount: string; server?: string }; result: StickEnrolled };
   catalogue_list: { args: { lang: string }; result: CatalogueView };
@@ -545,6 +553,8 @@ export const ERROR_CODES = [
   'bundle_other_device',
   'bundle_own',
   'bundle_unreadable',
+  'bundle_other_centre',
+  'not_certified',
   'enrolment_file_missing',
   'enrolment_file_bad',
   'unavailable',

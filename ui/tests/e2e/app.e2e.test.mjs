@@ -682,8 +682,10 @@ function qalamCli(args, what) {
  *  facilitator loads; a damaged copy is refused in plain words. Then a pack
  *  the device lacks is downloaded from the campus catalogue. */
 async function usbSyncAndCatalogue(page, lang, server, campus, token) {
-  const T = { en: { saved: 'Sync file saved', damaged: 'This file was changed or damaged after it was written. It cannot be loaded: write it again.', installed: 'Installed' },
-              ar: { saved: 'حُفظ ملف المزامنة', damaged: 'تغيّر هذا الملف أو تلف بعد كتابته. لا يمكن تحميله: اكتبه مرة أخرى.', installed: 'مثبّتة' } }[lang];
+  const T = { en: { saved: 'Sync file saved', damaged: 'This file was changed or damaged after it was written. It cannot be loaded: write it again.', installed: 'Installed',
+                    savedPeers: 'File for other laptops saved', peersOutgoing: 'Made on this laptop for the other laptops of this centre. Load it on one of them.' },
+              ar: { saved: 'حُفظ ملف المزامنة', damaged: 'تغيّر هذا الملف أو تلف بعد كتابته. لا يمكن تحميله: اكتبه مرة أخرى.', installed: 'مثبّتة',
+                    savedPeers: 'حُفظ الملف للحواسيب الأخرى', peersOutgoing: 'صُنع على هذا الحاسوب للحواسيب الأخرى في هذا المركز. حمّله على واحد منها.' } }[lang];
   const stick = join(server.work, 'QALAM-STICK');
   const usbPanel = page.locator('.usb-sync-panel');
   await usbPanel.scrollIntoViewIfNeeded();
@@ -715,6 +717,21 @@ async function usbSyncAndCatalogue(page, lang, server, campus, token) {
   await ready.locator('.bundle-load').focus();
   await page.keyboard.press('Enter');
   await usbPanel.locator('.usb-load-result .usb-loaded').waitFor({ timeout: 30_000 });
+
+  // Synced, so its key is certified: a file for the other laptops of the
+  // centre, saved from the keyboard, listed as this laptop's own.
+  await usbPanel.locator('.usb-save-peers').focus();
+  await page.keyboard.press('Enter');
+  const savedPeers = usbPanel.locator('.usb-saved[data-kind=device_to_device]');
+  await savedPeers.waitFor({ timeout: 30_000 });
+  assert.ok(clean(await savedPeers.locator('.notice-title').innerText()).startsWith(T.savedPeers));
+  const peersName = clean(await savedPeers.locator('code').innerText());
+  assert.match(peersName, new RegExp(`^peers-${match[1]}-\\d{8}-\\d{6}\\.qbundle$`));
+  assert.ok(existsSync(join(stick, 'qalam-sync', peersName)), `${peersName} is on the stick`);
+  const peersRow = usbPanel.locator('.bundle-file[data-state=outgoing]', { hasText: peersName });
+  await peersRow.waitFor({ timeout: 15_000 });
+  assert.equal(clean(await peersRow.locator('.bundle-verdict').innerText()), T.peersOutgoing);
+  assert.equal(await peersRow.locator('.bundle-load').count(), 0, 'this laptop\'s own file offers no "Load"');
   await assertNamedControls(page, 'settings: usb sync');
   await usbPanel.screenshot({ path: join(SCREENS, `usb-sync-${lang}.png`) });
 

@@ -124,6 +124,8 @@ const FACILITATOR_ONLY = new Set([
 const STICK = '/media/usb/QALAM';
 const stickFiles = [
   { file: 'for-mock-device.qbundle', size_bytes: 18_400, modified_at: '2026-11-25T09:00:00Z', created_at: '2026-11-25T08:59:00Z', kind: 'server_to_device', state: 'ready', code: null, message: null },
+  { file: `peers-${'e'.repeat(32)}-20261124-150000.qbundle`, size_bytes: 96_200, modified_at: '2026-11-24T15:00:00Z', created_at: '2026-11-24T15:00:00Z', kind: 'device_to_device', state: 'ready', code: null, message: null },
+  { file: `peers-${'f'.repeat(32)}-20261123-110000.qbundle`, size_bytes: 51_000, modified_at: '2026-11-23T11:00:00Z', created_at: '2026-11-23T11:00:00Z', kind: 'device_to_device', state: 'refused', code: 'bundle_other_centre', message: `this sync file was written at centre ${'c'.repeat(32)}, not at this laptop's centre; sync both laptops through the campus server instead` },
   { file: 'changed.qbundle', size_bytes: 18_400, modified_at: '2026-11-24T09:00:00Z', created_at: null, kind: null, state: 'refused', code: 'bundle_tampered', message: 'the bundle’s checksum does not match: the file was cut short or damaged on the stick; export it again' },
 ];
 const downloads = new Map();
@@ -359,13 +361,23 @@ const commands = {
     sync.syncingUntil = Date.now() + 1500;
     return { file: 'qalam-enrolment.json', centre_name: 'North', org: 'a'.repeat(32), centre: 'b'.repeat(32), server: sync.enrolled, pending: true };
   },
-  bundle_export: ({ mount }) => {
+  // `for_laptops`: the file for the other laptops of the centre, which
+  // needs a first sync (the campus server certifies the laptop's key then).
+  bundle_export: ({ mount, for_laptops: forLaptops = false }) => {
     if (mount !== STICK) fail('stick_missing', `the USB stick ${mount} is not plugged in any more`);
     if (!sync.enrolled) fail('not_enrolled', 'this device is not enrolled with a campus server');
+    syncStatus(); // ends a sync whose time is up
+    if (forLaptops && sync.lastSyncAt === null) {
+      fail('not_certified', 'the campus server has not vouched for this laptop yet, so the other laptops would not trust its file; sync it once over the network, or do one round with a USB stick with the campus server, then try again');
+    }
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-    const file = `from-${'d'.repeat(32)}-${stamp}.qbundle`;
-    stickFiles.unshift({ file, size_bytes: 2_400, modified_at: new Date().toISOString(), created_at: new Date().toISOString(), kind: 'device_to_server', state: 'outgoing', code: 'bundle_own', message: 'this sync file was written by this device; take it to the campus server and import it there' });
-    return { mount, file, device: 'd'.repeat(32), events: 12, bytes: 2_400 };
+    const [prefix, kind, size, events] = forLaptops ? ['peers', 'device_to_device', 31_800, 412] : ['from', 'device_to_server', 2_400, 12];
+    const file = `${prefix}-${'d'.repeat(32)}-${stamp}.qbundle`;
+    const message = forLaptops
+      ? 'this sync file was written by this laptop for the other laptops of its centre; load it on one of them'
+      : 'this sync file was written by this device; take it to the campus server and import it there';
+    stickFiles.unshift({ file, size_bytes: size, modified_at: new Date().toISOString(), created_at: new Date().toISOString(), kind, state: 'outgoing', code: 'bundle_own', message });
+    return { mount, file, device: 'd'.repeat(32), kind, events, bytes: size };
   },
   bundle_import: ({ mount, file }) => {
     if (mount !== STICK) fail('stick_missing', `the USB stick ${mount} is not plugged in any more`);

@@ -123,6 +123,22 @@ describe('exchange rules', () => {
       'usb-sync-refused-other',
     ]);
     for (const id of verdicts) expect(hasMessage(id), id).toBe(true);
+    // Files between laptops of one centre say so, and their refusals have words of their own.
+    const peers = [
+      fileVerdict(file({ kind: 'device_to_device' })),
+      fileVerdict(file({ state: 'outgoing', kind: 'device_to_device', code: 'bundle_own' })),
+      fileVerdict(file({ state: 'refused', kind: 'device_to_device', code: 'bundle_other_centre' })),
+      fileVerdict(file({ state: 'refused', kind: 'device_to_device', code: 'not_certified' })),
+    ];
+    expect(peers).toEqual([
+      'usb-sync-file-ready-peers', 'usb-sync-file-outgoing-peers', 'usb-sync-refused-bundle_other_centre',
+      'usb-sync-refused-not_certified',
+    ]);
+    for (const locale of ['en', 'ar', 'fr', 'fa-AF'] as const) {
+      setLocale(locale);
+      for (const id of peers) expect(hasMessage(id), `${locale} ${id}`).toBe(true);
+    }
+    setLocale('en');
     const sorted = sortFiles([file({ file: 'x', state: 'refused' }), file({ file: 'o', state: 'outgoing' }), file({ file: 'r' })]);
     expect(sorted.map((f) => f.file)).toEqual(['r', 'o', 'x']);
   });
@@ -184,6 +200,95 @@ describe('USB sync section', () => {
     const row = el.querySelector('.bundle-file[data-state=outgoing]');
     expect(text(row?.querySelector('.bundle-verdict'))).toBe('Made on this device. Take it to the campus server.');
     expect(row?.querySelector('.bundle-load')).toBeNull();
+  });
+
+  it('saves a file for the other laptops of the centre and says what to do with it', async () => {
+    let files: BundleFile[] = [];
+    let finish: (() => void) | null = null;
+    const calls = fake({
+      bundle_list: () => [stick('/media/usb/A', files)],
+      bundle_export: ({ mount, for_laptops }) =>
+        new Promise((resolve) => {
+          finish = () => {
+            const name = 'peers-d-20261125-100000.qbundle';
+            files = [file({ file: name, state: 'outgoing', kind: 'device_to_device', code: 'bundle_own' })];
+            resolve({ mount, file: name, device: 'd', kind: for_laptops ? 'device_to_device' : 'device_to_server', events: 340, bytes: 5_100 });
+          };
+        }),
+    });
+    const el = render(UsbSyncPanel);
+    await settle();
+    const forServer = el.querySelector('.usb-save') as HTMLButtonElement;
+    const forLaptops = el.querySelector('.usb-save-peers') as HTMLButtonElement;
+    expect(text(forLaptops)).toBe('Save a file for other laptops');
+    expect(forLaptops.type).toBe('button');
+    expect(text(document.getElementById(forLaptops.getAttribute('aria-describedby') ?? ''))).toContain('without the server');
+    forLaptops.click();
+    await settle();
+    expect(calls.find(([c]) => c === 'bundle_export')?.[1]).toEqual({ mount: '/media/usb/A', for_laptops: true });
+    // Busy: both buttons say so to a screen reader, and keep their focus.
+    expect(forLaptops.getAttribute('aria-disabled')).toBe('true');
+    expect(forServer.getAttribute('aria-disabled')).toBe('true');
+    expect(text(forLaptops)).toBe('Saving the file for other laptops…');
+    expect(el.querySelector('.usb-sync-result progress')?.getAttribute('aria-label')).toBe('Saving the file for other laptops…');
+    forServer.click();
+    await settle();
+    expect(calls.filter(([c]) => c === 'bundle_export')).toHaveLength(1);
+    (finish as unknown as () => void)();
+    await settle();
+    expect(forLaptops.getAttribute('aria-disabled')).toBe('false');
+    const live = el.querySelector('.usb-sync-result[aria-live=polite]');
+    expect(text(live?.querySelector('.notice-title'))).toBe('File for other laptops saved with 340 records (5.1 kB).');
+    expect(text(live)).toContain('Plug the stick into another laptop of this centre. There, open Settings and press “Load” beside this file.');
+    expect(text(live)).toContain('peers-d-20261125-100000.qbundle');
+    const row = el.querySelector('.bundle-file[data-state=outgoing]');
+    expect(text(row?.querySelector('.bundle-verdict'))).toBe('Made on this laptop for the other laptops of this centre. Load it on one of them.');
+    expect(row?.querySelector('.bundle-load')).toBeNull();
+  });
+
+  it('tells a facilitator to sync once before a laptop can write for the others', async () => {
+    fake({
+      bundle_list: () => [stick('/media/usb/A')],
+      bundle_export: () => {
+        throw { code: 'not_certified', message: 'the campus server has not vouched for this laptop yet' };
+      },
+    });
+    const el = render(UsbSyncPanel);
+    await settle();
+    (el.querySelector('.usb-save-peers') as HTMLButtonElement).click();
+    await settle();
+    expect(text(el.querySelector('[role=alert] .notice-title'))).toBe(
+      'This laptop must first sync once with the campus server: over the network, or one round with a USB stick (save its sync file, import it on the server, then load the server’s file here). Then try again.',
+    );
+    expect(text(el.querySelector('[role=alert] .error-detail'))).toContain('has not vouched');
+    expect(el.querySelector('.usb-saved')).toBeNull();
+    expect(el.querySelector('.usb-save-peers')?.getAttribute('aria-disabled')).toBe('false');
+  });
+
+  it('lists files from other laptops in Dari: one to load, one from another centre refused', async () => {
+    setLocale('fa-AF');
+    const calls = fake({
+      bundle_list: () => [
+        stick('/media/usb/A', [
+          file({ file: 'peers-x.qbundle', state: 'refused', kind: 'device_to_device', code: 'bundle_other_centre', message: 'this sync file was written at centre c' }),
+          file({ file: 'peers-y.qbundle', kind: 'device_to_device' }),
+        ]),
+      ],
+      bundle_import: ({ file: name }) => ({ file: name, events: 90, new: 30, duplicates: 60 }),
+    });
+    const el = render(UsbSyncPanel);
+    await settle();
+    const rows = [...el.querySelectorAll('.bundle-file')];
+    expect(rows.map((r) => r.getAttribute('data-state'))).toEqual(['ready', 'refused']);
+    expect(text(rows[0]?.querySelector('.bundle-verdict'))).toBe('از لپ‌تاپ دیگری از این مرکز. آمادهٔ بار کردن.');
+    expect(text(rows[1]?.querySelector('.bundle-verdict'))).toBe(
+      'این فایل از لپ‌تاپی در مرکز دیگری است. لپ‌تاپ‌ها فقط در داخل مرکز خودشان فایل رد و بدل می‌کنند.',
+    );
+    expect(rows[1]?.querySelector('.bundle-load')).toBeNull();
+    (rows[0]?.querySelector('.bundle-load') as HTMLButtonElement).click();
+    await settle();
+    expect(calls.find(([c]) => c === 'bundle_import')?.[1]).toEqual({ mount: '/media/usb/A', file: 'peers-y.qbundle' });
+    expect(el.querySelector('.usb-load-result .usb-loaded')).not.toBeNull();
   });
 
   it('loads a file for this device and explains a refused one in Arabic', async () => {

@@ -105,6 +105,7 @@ describe('locales', () => {
         'not_enrolled', 'already_enrolled', 'bad_address', 'server_unreachable', 'enrol_code_refused', 'server_refused',
         'server_version', 'sync_failed', 'stick_missing', 'bundle_tampered', 'bundle_other_org',
         'bundle_other_device', 'bundle_own', 'bundle_unreadable', 'enrolment_file_missing', 'enrolment_file_bad',
+        'bundle_other_centre', 'not_certified',
       ],
       'sync-error-*': ['server_unreachable', 'server_refused', 'server_version', 'sync_failed', 'not_enrolled', 'internal'],
       'lesson-kind-*': ['html', 'markdown', 'pdf', 'video', 'audio'],

@@ -139,6 +139,8 @@ describe('typed wrappers send exactly the arguments of docs/API.md', () => {
     ['sync_status', () => api.syncStatus(), {}],
     ['sync_now', () => api.syncNow(), {}],
     ['enrol_device', () => api.enrolDevice(' http://10.0.0.5:7878 ', ' K7Q-2MX '), { server: 'http://10.0.0.5:7878', code: 'K7Q-2MX' }],
+    ['bundle_export', () => api.bundleExport('/media/usb/A'), { mount: '/media/usb/A' }],
+    ['bundle_export', () => api.bundleExport('/media/usb/A', true), { mount: '/media/usb/A', for_laptops: true }],
   ];
 
   for (const [name, run, args] of cases) {

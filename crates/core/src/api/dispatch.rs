@@ -51,9 +51,12 @@ struct TrustAddArgs {
 }
 
 #[derive(Deserialize)]
-struct MountArgs {
+struct ExportBundleArgs {
     #[serde(default)]
     mount: String,
+    /// A file for the other laptops of this centre, not for the server.
+    #[serde(default)]
+    for_laptops: bool,
 }
 
 #[derive(Deserialize)]
@@ -291,8 +294,8 @@ pub fn dispatch(
             reply(sy::enrol_device(device, t, &a))
         }
         "bundle_export" => {
-            let a: MountArgs = parse(args)?;
-            reply(x::bundle_export(device, t, &a.mount))
+            let a: ExportBundleArgs = parse(args)?;
+            reply(x::bundle_export(device, t, &a.mount, a.for_laptops))
         }
         "bundle_list" => {
             let a: ListBundlesArgs = parse(args)?;

@@ -8,6 +8,11 @@
 //! `bundle_import` accept only one of those, and a plain file name inside
 //! its `qalam-sync` folder, so no argument can reach elsewhere on the disk.
 //!
+//! **Two kinds of file to write.** `bundle_export` writes this device's
+//! file for the campus server, or, asked `for_laptops`, one for the other
+//! laptops of its centre (docs/SYNC_PROTOCOL.md, "From laptop to laptop");
+//! `bundle_list` and `bundle_import` take the files of either direction.
+//!
 //! **Refusals.** A sync file that cannot be used is checked before anything
 //! is stored, and its refusal has a code of its own ([`ExchangeError`]), so
 //! the UI can say in the facilitator's language what is wrong; the list
@@ -62,12 +67,29 @@ pub enum ExchangeError {
     /// Written for or by another device.
     #[error("{0}")]
     OtherDevice(String),
-    /// This device's own file, for the campus server.
+    /// This device's own file, for the campus server or for the other
+    /// laptops of its centre.
     #[error("{0}")]
     OwnBundle(String),
     /// Not a Qalam sync file at all, or one from a newer Qalam.
     #[error("{0}")]
     Unreadable(String),
+    /// A file from a laptop of another centre: laptops pass files only
+    /// within their centre.
+    #[error("{0}")]
+    OtherCentre(String),
+    /// The campus server has not certified this laptop's key yet, so the
+    /// other laptops of its centre would not trust a file it writes.
+    #[error(
+        "the campus server has not vouched for this laptop yet, so the other laptops would not trust its file; sync it once over the network, or do one round with a USB stick with the campus server, then try again"
+    )]
+    NotCertified,
+    /// This laptop has not learnt its campus server's key yet, so it
+    /// cannot check a file from another laptop.
+    #[error(
+        "this laptop has not heard from its campus server yet, so it cannot check files from other laptops; sync it once over the network, or do one round with a USB stick with the campus server, then try again"
+    )]
+    ServerKeyUnknown,
     /// No enrolment file where the admin's command writes it.
     #[error(
         "there is no enrolment file (qalam-enrolment.json) on the USB stick {0}; ask the campus server's admin to write one onto it"
@@ -94,6 +116,8 @@ impl ExchangeError {
             ExchangeError::OtherDevice(_) => "bundle_other_device",
             ExchangeError::OwnBundle(_) => "bundle_own",
             ExchangeError::Unreadable(_) => "bundle_unreadable",
+            ExchangeError::OtherCentre(_) => "bundle_other_centre",
+            ExchangeError::NotCertified | ExchangeError::ServerKeyUnknown => "not_certified",
             ExchangeError::EnrolmentFileMissing(_) => "enrolment_file_missing",
             ExchangeError::EnrolmentFileBad(_) => "enrolment_file_bad",
             ExchangeError::Core(err) => err.code(),
@@ -171,6 +195,12 @@ fn time_of_ms(ms: u64) -> Option<time::OffsetDateTime> {
 
 // ------------------------------------------------------------------ export
 
+/// The prefix of the file names of sync files for the campus server.
+pub const SERVER_FILE_PREFIX: &str = "from";
+/// The prefix of the file names of sync files for the other laptops of
+/// the centre.
+pub const PEERS_FILE_PREFIX: &str = "peers";
+
 /// What `bundle_export` wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BundleWritten {
@@ -179,44 +209,77 @@ pub struct BundleWritten {
     /// The file's name in the stick's `qalam-sync` folder.
     pub file: String,
     pub device: String,
-    /// This device's events in the file.
+    /// `device_to_server` (for the campus server) or `device_to_device`
+    /// (for the other laptops of this centre).
+    pub kind: BundleKind,
+    /// Events in the file: this device's own for the campus server; every
+    /// event this device holds for the other laptops.
     pub events: u64,
     pub bytes: u64,
 }
 
-/// Writes this device's events the campus server lacks onto the stick
-/// `mount`, as `qalam bundle export` does, into
-/// `qalam-sync/from-<device>-<UTC date and time>.qbundle`.
+/// Writes a sync file onto the stick `mount`, into its `qalam-sync`
+/// folder. By default, as `qalam bundle export` does, this device's events
+/// the campus server lacks, as `from-<device>-<UTC date and time>.qbundle`;
+/// with `for_laptops`, as `qalam bundle export --peers` does, every event
+/// this device holds, signed with its certified key, for the other laptops
+/// of its centre, as `peers-<device>-<UTC date and time>.qbundle`
+/// (docs/SYNC_PROTOCOL.md, "From laptop to laptop").
 pub fn bundle_export(
     device: &Device,
     token: Option<&str>,
     mount: &str,
+    for_laptops: bool,
 ) -> Result<BundleWritten, ExchangeError> {
     let by = facilitator(device, token)?;
     let root = stick(device, mount)?;
     enrolment(device)?;
     let me = device.identity().device;
+    // Said before anything is written: the other laptops would refuse a
+    // file signed with a key their server never vouched for.
+    if for_laptops && sync::certificate::certificate(&device.conn(), me)?.is_none() {
+        return Err(ExchangeError::NotCertified);
+    }
     let folder = root.join(SYNC_FOLDER);
     std::fs::create_dir_all(&folder)
         .map_err(|e| CoreError::io("create the sync folder on the stick", &folder, e))?;
-    let name = export_name(&me.to_string(), device.clock().now_ms());
-    let report = bundle::bundle_export(device, &folder.join(&name))?;
-    tracing::info!(facilitator = %by.learner, file = %name, events = report.events, "sync file written to a stick");
+    let now_ms = device.clock().now_ms();
+    let (kind, name, events, bytes) = if for_laptops {
+        let name = export_name(PEERS_FILE_PREFIX, &me.to_string(), now_ms);
+        let report = bundle::peer::export_for_peers(device, &folder.join(&name))?;
+        (
+            BundleKind::DeviceToDevice,
+            name,
+            report.events,
+            report.bytes,
+        )
+    } else {
+        let name = export_name(SERVER_FILE_PREFIX, &me.to_string(), now_ms);
+        let report = bundle::bundle_export(device, &folder.join(&name))?;
+        (
+            BundleKind::DeviceToServer,
+            name,
+            report.events,
+            report.bytes,
+        )
+    };
+    tracing::info!(facilitator = %by.learner, file = %name, ?kind, events, "sync file written to a stick");
     Ok(BundleWritten {
         mount: mount.to_string(),
         file: name,
         device: me.to_string(),
-        events: report.events,
-        bytes: report.bytes,
+        kind,
+        events,
+        bytes,
     })
 }
 
-/// `from-<device>-<YYYYMMDD-HHMMSS>.qbundle`, in UTC: sorts by time, and
-/// says whose it is to whoever finds the stick.
-pub fn export_name(device: &str, now_ms: u64) -> String {
+/// `<prefix>-<device>-<YYYYMMDD-HHMMSS>.qbundle`, in UTC: sorts by time,
+/// and says what it is and whose to whoever finds the stick.
+pub fn export_name(prefix: &str, device: &str, now_ms: u64) -> String {
     let at = time_of_ms(now_ms).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     format!(
-        "from-{device}-{:04}{:02}{:02}-{:02}{:02}{:02}.{BUNDLE_EXTENSION}",
+        "{prefix}-{device}-{:04}{:02}{:02}-{:02}{:02}{:02}.{BUNDLE_EXTENSION}",
         at.year(),
         u8::from(at.month()),
         at.day(),
@@ -295,9 +358,10 @@ pub fn bundle_list(
 
 fn files_on(device: &Device, root: &Path) -> Vec<BundleFile> {
     let me = device.identity().device;
-    let enrolled = enrolment(device)
-        .ok()
-        .map(|e| (e.org, bundle::credential_key(&e.credential)));
+    let enrolled = enrolment(device).ok().map(|e| {
+        let server = sync::certificate::server_key(&device.conn()).ok().flatten();
+        (e.org, bundle::credential_key(&e.credential), server)
+    });
     let Ok(entries) = std::fs::read_dir(root.join(SYNC_FOLDER)) else {
         return Vec::new();
     };
@@ -387,6 +451,13 @@ fn check(device: &Device, path: &Path) -> Result<Checked, Refusal> {
     if let Err(err) = parties(&opened, me, enrolment.org, enrolment.centre) {
         return Err((err, header));
     }
+    if h.kind == BundleKind::DeviceToDevice
+        && sync::certificate::server_key(&device.conn())
+            .map_err(|e| (e.into(), header))?
+            .is_none()
+    {
+        return Err((ExchangeError::ServerKeyUnknown, header));
+    }
     bundle::check_opened(device, &opened).map_err(|why| (ExchangeError::Tampered(why), header))?;
     Ok(Checked {
         kind: h.kind,
@@ -418,7 +489,8 @@ fn format_refusal(err: BundleError) -> ExchangeError {
     }
 }
 
-/// Whose file it is, from its header: organisation, direction, device.
+/// Whose file it is, from its header: organisation, direction, device, and
+/// for a file from another laptop, its centre.
 fn parties(
     opened: &Opened<'_>,
     me: qalam_model::DeviceId,
@@ -449,7 +521,7 @@ fn parties(
             "this sync file was written by this laptop for the other laptops of its centre; load it on one of them".into(),
         )),
         (BundleKind::DeviceToDevice, false) if h.centre != centre => {
-            Err(ExchangeError::OtherDevice(format!(
+            Err(ExchangeError::OtherCentre(format!(
                 "this sync file was written at centre {}, not at this laptop's centre; sync both laptops through the campus server instead",
                 h.centre
             )))
@@ -749,12 +821,13 @@ pub struct Exchange {
 }
 
 /// A listed file's verdict holds while its size and modification time,
-/// the device's id and its enrolment (organisation and key) are the same.
+/// the device's id, its enrolment (organisation and key) and the campus
+/// server's key it learnt (which checks other laptops' files) are the same.
 type Stamp = (
     u64,
     SystemTime,
     qalam_model::DeviceId,
-    Option<(qalam_model::OrgId, [u8; 32])>,
+    Option<(qalam_model::OrgId, [u8; 32], Option<[u8; 32]>)>,
 );
 
 /// Verdicts kept at most; the cache starts over past it.
@@ -932,8 +1005,12 @@ mod tests {
     #[test]
     fn export_names_say_whose_and_when() {
         assert_eq!(
-            export_name("ab12", 1_767_600_000_000),
+            export_name(SERVER_FILE_PREFIX, "ab12", 1_767_600_000_000),
             "from-ab12-20260105-080000.qbundle"
+        );
+        assert_eq!(
+            export_name(PEERS_FILE_PREFIX, "ab12", 1_767_600_000_000),
+            "peers-ab12-20260105-080000.qbundle"
         );
     }
 

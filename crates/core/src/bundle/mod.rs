@@ -113,6 +113,26 @@ pub struct ImportReport {
     pub presence_epoch: Option<u64>,
 }
 
+impl ImportReport {
+    fn empty(path: &Path, kind: BundleKind) -> ImportReport {
+        ImportReport {
+            path: path.to_owned(),
+            kind,
+            events: 0,
+            new: 0,
+            duplicates: 0,
+            cursors_advanced: 0,
+            presence_epoch: None,
+        }
+    }
+
+    fn count(&mut self, events: usize, merged: &crate::events::Merged) {
+        self.events += events as u64;
+        self.new += merged.new;
+        self.duplicates += merged.duplicate;
+    }
+}
+
 fn enrolled(device: &Device) -> Result<state::Enrolment, CoreError> {
     state::enrolment(&device.conn())
         .map_err(|e| CoreError::BadRequest(e.to_string()))?
@@ -317,15 +337,7 @@ pub fn bundle_import(device: &Device, path: &Path) -> Result<ImportReport, CoreE
     }
     let my_epoch = state::presence_epoch(&device.conn()).map_err(sync_err)?;
     let epoch_ok = opened.header.presence_epoch >= my_epoch;
-    let mut report = ImportReport {
-        path: path.to_owned(),
-        kind: opened.header.kind,
-        events: 0,
-        new: 0,
-        duplicates: 0,
-        cursors_advanced: 0,
-        presence_epoch: None,
-    };
+    let mut report = ImportReport::empty(path, opened.header.kind);
     for i in 0..opened.part_count() {
         let part = opened
             .part(i)
@@ -346,9 +358,7 @@ pub fn bundle_import(device: &Device, path: &Path) -> Result<ImportReport, CoreE
         }
         tx.commit()
             .map_err(|e| CoreError::db("save the bundle's events", e))?;
-        report.events += part.events.len() as u64;
-        report.new += merged.new;
-        report.duplicates += merged.duplicate;
+        report.count(part.events.len(), &merged);
     }
     // Every part merged: if the server re-read entitlement from an epoch
     // this device had already applied, every learner present by the

@@ -229,15 +229,7 @@ pub(super) fn merge(
     path: &Path,
 ) -> Result<ImportReport, CoreError> {
     let me = device.identity().device;
-    let mut report = ImportReport {
-        path: path.to_owned(),
-        kind: BundleKind::DeviceToDevice,
-        events: 0,
-        new: 0,
-        duplicates: 0,
-        cursors_advanced: 0,
-        presence_epoch: None,
-    };
+    let mut report = ImportReport::empty(path, BundleKind::DeviceToDevice);
     for i in 0..opened.part_count() {
         let part = opened
             .part(i)
@@ -251,9 +243,7 @@ pub(super) fn merge(
             .map_err(db("start saving the sync file's events"))?;
         let merged = crate::events::merge_into(&tx, &part.events)?;
         tx.commit().map_err(db("save the sync file's events"))?;
-        report.events += part.events.len() as u64;
-        report.new += merged.new;
-        report.duplicates += merged.duplicate;
+        report.count(part.events.len(), &merged);
     }
     tracing::info!(path = %path.display(), from = %opened.header.device, new = report.new, "imported a sync file from another laptop");
     Ok(report)

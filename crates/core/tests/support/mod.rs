@@ -163,20 +163,9 @@ impl TestServer {
             .code
     }
 
+    /// An enrolment code for a centre of a new organisation.
     pub fn code(&self) -> String {
-        let org = self
-            .rt
-            .block_on(self.store.create_org("Relief Org", now_ms()))
-            .unwrap()
-            .id;
-        let centre = self
-            .rt
-            .block_on(self.store.create_centre(org, "North", now_ms()))
-            .unwrap()
-            .id;
-        self.rt
-            .block_on(self.store.create_enrol_code(centre, now_ms(), 3_600_000))
-            .unwrap()
-            .code
+        let (_, centre) = self.centre();
+        self.code_at(centre)
     }
 }
