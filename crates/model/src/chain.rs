@@ -164,6 +164,25 @@ impl ChainBuilder {
         check_limits(&event)?;
         Ok(event)
     }
+
+    /// `n` linked `test_note` events from seq 1, for three learners in
+    /// turn, with clock readings from 1,000 ms: the same chain every time,
+    /// for tests, benchmarks and fuzz seeds.
+    pub fn sample_notes(&self, n: u64) -> Vec<Event> {
+        let mut tip = ChainTip::GENESIS;
+        let mut out = Vec::new();
+        for i in 0..n {
+            let learner = LearnerId::from_bytes([(i % 3) as u8; 16]);
+            let Ok(event) =
+                self.next_raw(&tip, 1_000 + i, learner, "test_note", 1, vec![i as u8; 3])
+            else {
+                break;
+            };
+            tip = ChainTip::after(&event);
+            out.push(event);
+        }
+        out
+    }
 }
 
 /// Exactly what is wrong with a device's chain.

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use ed25519_dalek::SigningKey;
-use qalam_model::{CentreId, ChainBuilder, ChainTip, DeviceId, LearnerId, OrgId, VersionVector};
+use qalam_model::{CentreId, ChainBuilder, DeviceId, OrgId, VersionVector};
 use qalam_protocol::DeviceCertificate;
 use qalam_protocol::bundle::{BundleExtras, BundleHeader, BundleKind, Part, encode, encode_signed};
 
@@ -23,15 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         CentreId::from_bytes([2; 16]),
         DeviceId::from_bytes([3; 16]),
     );
-    let builder = ChainBuilder::new(device, org, centre);
-    let mut tip = ChainTip::GENESIS;
-    let mut events = Vec::new();
-    for i in 0..12u64 {
-        let learner = LearnerId::from_bytes([(i % 3) as u8; 16]);
-        let event = builder.next_raw(&tip, 1_000 + i, learner, "test_note", 1, vec![i as u8; 4])?;
-        tip = ChainTip::after(&event);
-        events.push(event);
-    }
+    let events = ChainBuilder::new(device, org, centre).sample_notes(12);
     let parts = vec![Part {
         writer: device,
         from_seq: 1,

@@ -717,22 +717,12 @@ mod tests {
     use super::*;
 
     fn chain(device: DeviceId, n: u64) -> Vec<Event> {
-        let builder = qalam_model::ChainBuilder::new(
+        qalam_model::ChainBuilder::new(
             device,
             OrgId::from_bytes([1; 16]),
             CentreId::from_bytes([2; 16]),
-        );
-        let mut tip = qalam_model::ChainTip::GENESIS;
-        (0..n)
-            .map(|i| {
-                let learner = qalam_model::LearnerId::from_bytes([(i % 3) as u8; 16]);
-                let e = builder
-                    .next_raw(&tip, 1_000 + i, learner, "test_note", 1, vec![i as u8; 3])
-                    .unwrap_or_else(|e| panic!("{e}"));
-                tip = qalam_model::ChainTip::after(&e);
-                e
-            })
-            .collect()
+        )
+        .sample_notes(n)
     }
 
     fn header() -> BundleHeader {
