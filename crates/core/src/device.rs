@@ -227,10 +227,7 @@ impl Device {
         match reopened {
             Ok((c, identity)) => {
                 *conn = c;
-                let mut held = self.identity.write().unwrap_or_else(|p| p.into_inner());
-                if **held != identity {
-                    *held = Box::leak(Box::new(identity));
-                }
+                self.hold_identity(identity);
             }
             Err(err) => {
                 tracing::warn!(%err, "could not open the database after the repair");
@@ -244,6 +241,24 @@ impl Device {
             self.check_database_now();
         }
         result
+    }
+
+    fn hold_identity(&self, identity: Identity) {
+        let mut held = self.identity.write().unwrap_or_else(|p| p.into_inner());
+        if **held != identity {
+            *held = Box::leak(Box::new(identity));
+        }
+    }
+
+    /// Reads the identity again after an enrolment recorded the
+    /// organisation and centre, so that events written from now on carry
+    /// them without the app being restarted.
+    pub(crate) fn refresh_identity(&self) -> Result<(), CoreError> {
+        let identity = crate::storage::identity::load(&self.conn())?;
+        if let Some(identity) = identity {
+            self.hold_identity(identity);
+        }
+        Ok(())
     }
 
     /// Takes a rolling backup now and returns its path.

@@ -168,6 +168,19 @@ fn enrols_from_the_stick_then_the_first_sync_binds_the_code() {
     assert_eq!(done["centre"], json!(centre.to_string()));
     assert_eq!(done["server"], json!(server.base));
     assert_eq!(done["pending"], json!(true));
+    // What is written from now on carries the organisation and centre,
+    // without restarting the app.
+    qalam_core::api::learners::learner_add(&fx.device, "Rima", None, false).unwrap();
+    let newest = {
+        use qalam_core::sync::state::{own_events, own_head};
+        let conn = fx.device.conn();
+        let head = own_head(&conn, fx.device.identity()).unwrap();
+        own_events(&conn, fx.device.identity(), head, 1, usize::MAX).unwrap()
+    };
+    assert_eq!(
+        newest.iter().map(|e| (e.org, e.centre)).collect::<Vec<_>>(),
+        vec![(org, centre)]
+    );
     assert_eq!(
         done["file"],
         json!(format!(

@@ -242,6 +242,7 @@ pub fn enrol_pinned(
         ca_pem,
     };
     state::save_enrolment(&mut device.conn(), &enrolment)?;
+    device.refresh_identity()?;
     tracing::info!(server = %enrolment.url, org = %enrolment.org, centre = %enrolment.centre, "enrolled");
     Ok(enrolment)
 }
@@ -272,9 +273,12 @@ pub fn enrol_from_file(
         centre: file.centre,
         ca_pem: file.ca_pem.clone(),
     };
-    let mut conn = device.conn();
-    state::save_enrolment(&mut conn, &enrolment)?;
-    state::set_pending_code(&conn, Some(file.code.trim()))?;
+    {
+        let mut conn = device.conn();
+        state::save_enrolment(&mut conn, &enrolment)?;
+        state::set_pending_code(&conn, Some(file.code.trim()))?;
+    }
+    device.refresh_identity()?;
     tracing::info!(org = %enrolment.org, centre = %enrolment.centre, "enrolled from a file; the server binds it at the first sync or bundle");
     Ok(enrolment)
 }

@@ -93,8 +93,8 @@ pub fn enrolment(conn: &Connection) -> Result<Option<Enrolment>, SyncError> {
 }
 
 /// Records the enrolment, and the organisation and centre in the device's
-/// identity (events built from the next opening on carry them), in one
-/// transaction.
+/// identity, in one transaction. The caller then refreshes the open
+/// [`crate::Device`]'s identity, so that the next events carry them.
 pub fn save_enrolment(conn: &mut Connection, enrolment: &Enrolment) -> Result<(), SyncError> {
     let tx = conn.transaction().map_err(db("record the enrolment"))?;
     tx.execute(
