@@ -34,6 +34,7 @@
 pub mod bundle;
 mod certificate;
 mod enrolment_file;
+mod stream;
 
 pub use certificate::{CERTIFICATE_LEN, CertificateError, DeviceCertificate};
 
@@ -44,10 +45,17 @@ pub use enrolment_file::{
 use qalam_model::{DecodeError, DeviceId, Event, VersionVector, decode_run, encode_run};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+pub use stream::{
+    MAX_STREAM_BYTES, MAX_STREAM_FRAME_BYTES, MAX_STREAM_PAYLOAD_BYTES, PUSH_STREAMS_SINCE,
+    STREAM_CONTENT_TYPE, STREAM_FORMAT_V1, STREAM_FRAME_HEADER_LEN, STREAM_HEADER_LEN,
+    STREAM_MAGIC, STREAM_WINDOW_LOG, StreamDecoder, StreamEncoder, StreamFrame, StreamPart,
+    StreamSplitter,
+};
 
 /// Protocol versions spoken here, oldest first. Version 2 adds push
-/// frames compressed against a prefix of the sender's chain (format 2).
-pub const PROTOCOL_VERSIONS: &[u32] = &[1, 2];
+/// frames compressed against a prefix of the sender's chain (format 2);
+/// version 3 adds push streams (`stream`, `/v1/sync/push/stream`).
+pub const PROTOCOL_VERSIONS: &[u32] = &[1, 2, 3];
 /// The first version whose pushes may use frame format 2.
 pub const PREFIX_FRAMES_SINCE: u32 = 2;
 /// Header naming the protocol version on push and pull requests.
@@ -578,23 +586,12 @@ mod tests {
     }
 
     fn chain(n: u64) -> Vec<Event> {
-        let device = DeviceId::from_bytes([9; 16]);
-        let builder = qalam_model::ChainBuilder::new(
-            device,
+        qalam_model::ChainBuilder::new(
+            DeviceId::from_bytes([9; 16]),
             qalam_model::OrgId::from_bytes([1; 16]),
             qalam_model::CentreId::from_bytes([2; 16]),
-        );
-        let mut tip = qalam_model::ChainTip::GENESIS;
-        (0..n)
-            .map(|i| {
-                let learner = qalam_model::LearnerId::from_bytes([(i % 3) as u8; 16]);
-                let e = builder
-                    .next_raw(&tip, 1_000 + i, learner, "test_note", 1, vec![i as u8; 3])
-                    .unwrap_or_else(|e| panic!("{e}"));
-                tip = qalam_model::ChainTip::after(&e);
-                e
-            })
-            .collect()
+        )
+        .sample_notes(n)
     }
 
     fn round_trip(events: &[Event], keep: &[bool]) {

@@ -20,6 +20,8 @@ use axum::{Json, Router};
 use qalam_model::{DeviceId, decode_run, encode_run};
 use tower_http::timeout::TimeoutLayer;
 
+mod stream;
+
 use crate::error::StoreError;
 use crate::open::now_ms;
 use crate::secrets::{Credential, CredentialHash};
@@ -64,8 +66,15 @@ pub fn router_with_timeout(store: Arc<dyn Store>, timeout: Duration) -> Router {
             "/v1/sync/push",
             post(push).layer(DefaultBodyLimit::max(MAX_FRAME_BYTES)),
         )
+        // Read frame by frame, each bounded (docs/SYNC_PROTOCOL.md, "Push
+        // streams"); the whole body is bounded by the stream limit.
+        .route(
+            "/v1/sync/push/stream",
+            post(stream::push_stream).layer(DefaultBodyLimit::disable()),
+        )
         .route("/v1/sync/pull", post(pull))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
+        .layer(axum::Extension(stream::Commits::default()))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             timeout,
@@ -254,6 +263,7 @@ fn json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 
 async fn status(
     State(store): State<Arc<dyn Store>>,
+    axum::Extension(commits): axum::Extension<stream::Commits>,
     headers: HeaderMap,
     request: Result<Bytes, BytesRejection>,
 ) -> Result<Json<StatusResponse>, ApiError> {
@@ -274,6 +284,8 @@ async fn status(
     // greater epoch, so the next status reports it.
     let changes = store.presence_since(&ent, request.presence_epoch).await?;
     let vector = store.version_vector(&ent).await?;
+    // Frames of a stream cut a moment ago may still be committing.
+    commits.settle(device.id).await;
     let acked_to = store.head_seq(device.id).await?;
     tracing::info!(
         device = %device.id,

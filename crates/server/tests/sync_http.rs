@@ -12,8 +12,9 @@ use std::time::Duration;
 use common::PgDb;
 use qalam_model::{ChainBuilder, ChainTip, Event, LearnerId, encode_run};
 use qalam_server::wire::{
-    ErrorBody, MAX_FRAME_BYTES, PROTOCOL_HEADER, PrefixRef, PullPayload, PullRequest, PushResponse,
-    StatusRequest, StatusResponse, decode_frame, encode_frame, encode_frame_with_prefix,
+    ErrorBody, MAX_FRAME_BYTES, MAX_STREAM_FRAME_BYTES, PROTOCOL_HEADER, PrefixRef, PullPayload,
+    PullRequest, PushResponse, STREAM_HEADER_LEN, StatusRequest, StatusResponse, StreamEncoder,
+    decode_frame, encode_frame, encode_frame_with_prefix,
 };
 use qalam_server::{Credential, Device, SqliteStore, Store, now_ms};
 
@@ -245,12 +246,12 @@ async fn credentials_versions_and_revocation_are_checked_on_every_route() {
             .await
             .unwrap();
         let body = refusal(r, 426, "unsupported_version").await;
-        assert_eq!(body.versions, Some(vec![1, 2]));
+        assert_eq!(body.versions, Some(vec![1, 2, 3]));
         let r = s
             .http
             .post(format!("{}/v1/sync/push", s.base))
             .bearer_auth(ca.as_str())
-            .header(PROTOCOL_HEADER, "3")
+            .header(PROTOCOL_HEADER, "7")
             .body(frame_of(&events))
             .send()
             .await
@@ -533,4 +534,174 @@ async fn a_stalled_request_header_times_out() {
         read.is_ok(),
         "the server kept a connection with half its headers open"
     );
+}
+
+/// A push stream (protocol 3) of `events` in frames of `per_frame`
+/// events, compressed against `prefix` (the events just before them);
+/// returns the body and where each frame ends in it.
+fn stream_of(prefix: &[Event], events: &[Event], per_frame: usize) -> (Vec<u8>, Vec<usize>) {
+    let run = (!prefix.is_empty()).then(|| encode_run(prefix).unwrap());
+    let at = prefix.first().map(|e| PrefixRef {
+        from_seq: e.seq,
+        count: prefix.len() as u32,
+    });
+    let mut enc = StreamEncoder::new(run.as_deref().zip(at)).unwrap();
+    let mut ends = Vec::new();
+    for frame in events.chunks(per_frame) {
+        enc.push_frame(&encode_run(frame).unwrap()).unwrap();
+        ends.push(enc.len());
+    }
+    (enc.into_body(), ends)
+}
+
+impl Server {
+    async fn push_stream(&self, credential: &Credential, body: Vec<u8>) -> reqwest::Response {
+        self.http
+            .post(format!("{}/v1/sync/push/stream", self.base))
+            .bearer_auth(credential.as_str())
+            .header(PROTOCOL_HEADER, "3")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Sends the first `cut` bytes of a stream declared whole, then drops
+    /// the connection, as a link that went down mid-upload.
+    async fn push_stream_cut(&self, credential: &Credential, body: &[u8], cut: usize) {
+        use tokio::io::AsyncWriteExt;
+        let addr = self.base.trim_start_matches("http://");
+        let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let head = format!(
+            "POST /v1/sync/push/stream HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {}\r\n\
+             qalam-protocol: 3\r\ncontent-length: {}\r\n\r\n",
+            credential.as_str(),
+            body.len()
+        );
+        tcp.write_all(head.as_bytes()).await.unwrap();
+        tcp.write_all(&body[..cut]).await.unwrap();
+        tcp.flush().await.unwrap();
+        drop(tcp);
+    }
+
+    /// Waits until the store holds `device`'s chain up to `seq`.
+    async fn wait_for_head(&self, device: &Device, seq: u64) {
+        for _ in 0..200 {
+            if self.store.head_seq(device.id).await.unwrap() >= seq {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("the server did not reach {seq}");
+    }
+}
+
+/// Protocol 3: frames of a stream are committed one by one as they arrive;
+/// a stream cut mid-frame keeps the whole frames before the cut and
+/// nothing of the cut one, and the next stream resumes after them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn push_streams_commit_each_whole_frame_and_resume_after_a_cut() {
+    for s in servers().await {
+        let org = s.store.create_org("o", NOW).await.unwrap();
+        let centre = s.store.create_centre(org.id, "c", NOW).await.unwrap();
+        let (a, ca) = enrol_at(&s, centre.id, 1).await;
+        let mut tip = ChainTip::GENESIS;
+        let learners = [
+            LearnerId::from_bytes([3; 16]),
+            LearnerId::from_bytes([4; 16]),
+        ];
+        let events = chain(&a, &mut tip, 500, &learners);
+
+        // Cut in the middle of the third frame of a stream from seq 1.
+        let (body, ends) = stream_of(&[], &events[..300], 100);
+        s.push_stream_cut(&ca, &body, (ends[1] + ends[2]) / 2).await;
+        s.wait_for_head(&a, 200).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert_eq!(s.store.head_seq(a.id).await.unwrap(), 200);
+        // A cut inside the stream's own header stores nothing more.
+        s.push_stream_cut(&ca, &body, 10).await;
+
+        // The next attempt's status says where to resume; the stream from
+        // there is compressed against the events the server holds, and
+        // carries none of them again.
+        let status = s.status(&ca, 0).await;
+        assert_eq!(status.acked_to, 200);
+        let (body, _) = stream_of(&events[..200], &events[200..], 100);
+        let r = s.push_stream(&ca, body).await;
+        assert_eq!(r.status(), 200);
+        let answer: PushResponse = r.json().await.unwrap();
+        assert_eq!(
+            (answer.acked_to, answer.inserted, answer.duplicates),
+            (500, 300, 0)
+        );
+
+        // A stream sent again whole (its answer lost): nothing new.
+        let (body, _) = stream_of(&[], &events[..300], 100);
+        let r = s.push_stream(&ca, body).await;
+        let again: PushResponse = r.json().await.unwrap();
+        assert_eq!(
+            (again.acked_to, again.inserted, again.duplicates),
+            (500, 0, 300)
+        );
+        // An empty stream is answered with the ack.
+        let (body, _) = stream_of(&events[..500], &[], 100);
+        let r = s.push_stream(&ca, body).await;
+        let empty: PushResponse = r.json().await.unwrap();
+        assert_eq!((empty.acked_to, empty.inserted), (500, 0));
+        s.finish().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_stream_frames_are_refused_and_not_stored() {
+    for s in servers().await {
+        let org = s.store.create_org("o", NOW).await.unwrap();
+        let centre = s.store.create_centre(org.id, "c", NOW).await.unwrap();
+        let (a, ca) = enrol_at(&s, centre.id, 1).await;
+        let mut tip = ChainTip::GENESIS;
+        let events = chain(&a, &mut tip, 300, &[LearnerId::from_bytes([3; 16])]);
+        let (body, ends) = stream_of(&[], &events, 100);
+
+        // Only under protocol 3.
+        let r = s
+            .http
+            .post(format!("{}/v1/sync/push/stream", s.base))
+            .bearer_auth(ca.as_str())
+            .header(PROTOCOL_HEADER, "2")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        refusal(r, 426, "unsupported_version").await;
+        // A changed byte in the stream's header: nothing stored.
+        let mut bad = body.clone();
+        bad[9] ^= 1;
+        refusal(s.push_stream(&ca, bad).await, 400, "bad_batch").await;
+        assert_eq!(s.store.head_seq(a.id).await.unwrap(), 0);
+        // A changed byte in the second frame: the first is kept, the
+        // second and what follows are not.
+        let mut bad = body.clone();
+        bad[ends[0] + 60] ^= 1;
+        refusal(s.push_stream(&ca, bad).await, 400, "bad_batch").await;
+        assert_eq!(s.store.head_seq(a.id).await.unwrap(), 100);
+        // A body that stops inside a frame.
+        refusal(
+            s.push_stream(&ca, body[..ends[1] + 20].to_vec()).await,
+            400,
+            "bad_batch",
+        )
+        .await;
+        assert_eq!(s.store.head_seq(a.id).await.unwrap(), 200);
+        // A frame announcing more than the limit: refused at its header.
+        let mut big = body[..STREAM_HEADER_LEN].to_vec();
+        big.extend_from_slice(&(MAX_STREAM_FRAME_BYTES as u32 + 1).to_be_bytes());
+        big.extend_from_slice(&[0; 36]);
+        big.extend_from_slice(&vec![7; 4096]);
+        refusal(s.push_stream(&ca, big).await, 413, "too_large").await;
+        // Frames that skip events: a gap in the chain.
+        let (gap, _) = stream_of(&[], &events[250..], 10);
+        refusal(s.push_stream(&ca, gap).await, 409, "chain").await;
+        assert_eq!(s.store.head_seq(a.id).await.unwrap(), 200);
+        s.finish().await;
+    }
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::SyncError;
-use super::wire::{ErrorBody, FRAME_CONTENT_TYPE, PROTOCOL_HEADER};
+use super::wire::{ErrorBody, FRAME_CONTENT_TYPE, PROTOCOL_HEADER, STREAM_CONTENT_TYPE};
 
 /// Bytes of the request line, `Host`, `Accept` and framing that the
 /// header maps do not show: a fixed estimate per request.
@@ -292,10 +292,28 @@ impl HttpClient {
         path: &str,
         frame: Vec<u8>,
     ) -> Result<R, SyncError> {
+        self.post_body(path, FRAME_CONTENT_TYPE, frame)
+    }
+
+    /// Posts a push stream (protocol 3) and parses the JSON answer.
+    pub fn post_stream<R: DeserializeOwned>(
+        &mut self,
+        path: &str,
+        stream: Vec<u8>,
+    ) -> Result<R, SyncError> {
+        self.post_body(path, STREAM_CONTENT_TYPE, stream)
+    }
+
+    fn post_body<R: DeserializeOwned>(
+        &mut self,
+        path: &str,
+        content_type: &str,
+        frame: Vec<u8>,
+    ) -> Result<R, SyncError> {
         let builder = self
             .http
             .post(self.url(path))
-            .header(CONTENT_TYPE, FRAME_CONTENT_TYPE)
+            .header(CONTENT_TYPE, content_type)
             .header(PROTOCOL_HEADER, self.protocol.to_string())
             .body(frame);
         let answer = self.send(builder)?;
