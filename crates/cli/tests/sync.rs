@@ -200,6 +200,29 @@ fn device_id(data: &Path) -> String {
         .to_string()
 }
 
+/// A server on SQLite and one device of a centre holding `events`
+/// simulated events of six learners.
+fn one_device_with_events(events: &str) -> (TestServer, tempfile::TempDir, Vec<PathBuf>) {
+    let s = TestServer::start(false).unwrap();
+    let org = s.org("o");
+    let centre = s.centre(org, "c");
+    let (t, d) = dirs(1);
+    enrol(&s, &d[0], centre);
+    ok(
+        &d[0],
+        &[
+            "simulate",
+            "--learners",
+            "6",
+            "--events",
+            events,
+            "--seed",
+            "5",
+        ],
+    );
+    (s, t, d)
+}
+
 fn dirs(n: usize) -> (tempfile::TempDir, Vec<PathBuf>) {
     let t = tempfile::tempdir().unwrap();
     let v = (0..n).map(|i| t.path().join(format!("d{i}"))).collect();
@@ -457,23 +480,7 @@ fn refusals_are_one_line_and_exit_non_zero() {
 /// from where the server's ack left off.
 #[test]
 fn a_dropped_connection_loses_only_the_batch_in_flight() {
-    let s = TestServer::start(false).unwrap();
-    let org = s.org("o");
-    let centre = s.centre(org, "c");
-    let (_t, d) = dirs(1);
-    enrol(&s, &d[0], centre);
-    ok(
-        &d[0],
-        &[
-            "simulate",
-            "--learners",
-            "6",
-            "--events",
-            "3000",
-            "--seed",
-            "5",
-        ],
-    );
+    let (s, _t, d) = one_device_with_events("3000");
 
     // A proxy that forwards the first 12 KB of requests, then cuts (it
     // forwards whole reads of up to 8 KiB: the status and the first 8 KiB
@@ -559,23 +566,7 @@ fn a_dropped_connection_loses_only_the_batch_in_flight() {
 /// them, and the last sends only what was left.
 #[test]
 fn push_streams_through_a_cut_link_resume_after_the_stored_frames() {
-    let s = TestServer::start(false).unwrap();
-    let org = s.org("o");
-    let centre = s.centre(org, "c");
-    let (_t, d) = dirs(1);
-    enrol(&s, &d[0], centre);
-    ok(
-        &d[0],
-        &[
-            "simulate",
-            "--learners",
-            "6",
-            "--events",
-            "20000",
-            "--seed",
-            "5",
-        ],
-    );
+    let (s, _t, d) = one_device_with_events("20000");
     let upstream: std::net::SocketAddr = s.base.trim_start_matches("http://").parse().unwrap();
     let proxy = qalam_faultproxy::FaultProxy::spawn(
         upstream,

@@ -66,6 +66,12 @@ async fn servers() -> Vec<Server> {
 
 const NOW: i64 = 1_767_600_000_000;
 
+/// A centre of a new organisation.
+async fn a_centre(s: &Server) -> qalam_server::Centre {
+    let org = s.store.create_org("o", NOW).await.unwrap();
+    s.store.create_centre(org.id, "c", NOW).await.unwrap()
+}
+
 async fn enrol_at(s: &Server, centre: qalam_server::CentreId, n: u8) -> (Device, Credential) {
     let code = s
         .store
@@ -165,8 +171,7 @@ async fn refusal(r: reqwest::Response, status: u16, code: &str) -> ErrorBody {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn status_push_pull_between_two_devices_of_a_centre() {
     for s in servers().await {
-        let org = s.store.create_org("o", NOW).await.unwrap();
-        let centre = s.store.create_centre(org.id, "c", NOW).await.unwrap();
+        let centre = a_centre(&s).await;
         let (a, ca) = enrol_at(&s, centre.id, 1).await;
         let (_b, cb) = enrol_at(&s, centre.id, 2).await;
 
@@ -206,8 +211,7 @@ async fn status_push_pull_between_two_devices_of_a_centre() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn credentials_versions_and_revocation_are_checked_on_every_route() {
     for s in servers().await {
-        let org = s.store.create_org("o", NOW).await.unwrap();
-        let centre = s.store.create_centre(org.id, "c", NOW).await.unwrap();
+        let centre = a_centre(&s).await;
         let (a, ca) = enrol_at(&s, centre.id, 1).await;
         let mut tip = ChainTip::GENESIS;
         let events = chain(&a, &mut tip, 3, &[LearnerId::from_bytes([3; 16])]);
@@ -280,8 +284,7 @@ async fn credentials_versions_and_revocation_are_checked_on_every_route() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prefix_frames_are_decoded_against_the_held_chain() {
     for s in servers().await {
-        let org = s.store.create_org("o", NOW).await.unwrap();
-        let centre = s.store.create_centre(org.id, "c", NOW).await.unwrap();
+        let centre = a_centre(&s).await;
         let (a, ca) = enrol_at(&s, centre.id, 1).await;
         let mut tip = ChainTip::GENESIS;
         let learners = [
@@ -334,8 +337,7 @@ async fn prefix_frames_are_decoded_against_the_held_chain() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_batches_are_refused_and_nothing_is_stored() {
     for s in servers().await {
-        let org = s.store.create_org("o", NOW).await.unwrap();
-        let centre = s.store.create_centre(org.id, "c", NOW).await.unwrap();
+        let centre = a_centre(&s).await;
         let (a, ca) = enrol_at(&s, centre.id, 1).await;
         let (b, _) = enrol_at(&s, centre.id, 2).await;
         let mut tip = ChainTip::GENESIS;
@@ -602,8 +604,7 @@ impl Server {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn push_streams_commit_each_whole_frame_and_resume_after_a_cut() {
     for s in servers().await {
-        let org = s.store.create_org("o", NOW).await.unwrap();
-        let centre = s.store.create_centre(org.id, "c", NOW).await.unwrap();
+        let centre = a_centre(&s).await;
         let (a, ca) = enrol_at(&s, centre.id, 1).await;
         let mut tip = ChainTip::GENESIS;
         let learners = [
@@ -655,8 +656,7 @@ async fn push_streams_commit_each_whole_frame_and_resume_after_a_cut() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_stream_frames_are_refused_and_not_stored() {
     for s in servers().await {
-        let org = s.store.create_org("o", NOW).await.unwrap();
-        let centre = s.store.create_centre(org.id, "c", NOW).await.unwrap();
+        let centre = a_centre(&s).await;
         let (a, ca) = enrol_at(&s, centre.id, 1).await;
         let mut tip = ChainTip::GENESIS;
         let events = chain(&a, &mut tip, 300, &[LearnerId::from_bytes([3; 16])]);
