@@ -241,6 +241,8 @@ fn server_ingest_and_memory() {
     let e2e = t.elapsed();
     drop(dev);
     let (_, e2e_hwm) = server.memory_kb();
+    std::thread::sleep(Duration::from_secs(10));
+    let (after_rss, _) = server.memory_kb();
 
     println!("| store | {} |", backend.name());
     println!("| measure | result | target |");
@@ -276,6 +278,10 @@ fn server_ingest_and_memory() {
         e2e.as_secs_f64(),
         report.pushed as f64 / e2e.as_secs_f64(),
         mb(e2e_hwm)
+    );
+    println!(
+        "| server memory after 10 s idle following that push as well (VmRSS) | {} | < 50 MB |",
+        mb(after_rss)
     );
     server.stop();
 }

@@ -181,7 +181,7 @@ async fn chunk(body: &mut Body) -> Result<Option<axum::body::Bytes>, String> {
 }
 
 /// Frames waiting for one commit hold at most this many events.
-const GROUP_EVENTS: usize = 32 * 1024;
+const GROUP_EVENTS: usize = 4 * 1024;
 
 /// Verifies and commits the frames of a stream as their bytes come in
 /// through `chunks`. Frames that arrived while the previous commit ran are
