@@ -26,7 +26,7 @@ trap 'scripts/pg.sh stop >/dev/null 2>&1 || true' EXIT
 say "running the Rust tests (unit, property, storage contract on SQLite and PostgreSQL, CLI end-to-end)"
 cargo test --workspace --locked
 
-say "fuzzing the pack reader, the manifest parser and the sync wire formats (short run)"
+say "fuzzing the pack reader, the manifest parser, the sync wire formats and sync files (short run)"
 FUZZ_SECONDS="${FUZZ_SECONDS:-20}" scripts/fuzz.sh
 
 say "building the CLI and the sample packs"
