@@ -220,7 +220,7 @@ fn a_changed_file_is_refused_and_nothing_is_stored() {
 #[test]
 fn a_file_certified_by_another_server_is_refused() {
     use ed25519_dalek::SigningKey;
-    use qalam_core::bundle::{BundleExtras, BundleHeader};
+    use qalam_core::bundle::BundleHeader;
     use qalam_core::sync::wire::DeviceCertificate;
 
     let server = TestServer::start();
@@ -238,22 +238,7 @@ fn a_file_certified_by_another_server_is_refused() {
         rogue_device.verifying_key().to_bytes(),
         0,
     );
-    let header = BundleHeader {
-        kind: BundleKind::DeviceToDevice,
-        device: sender,
-        org,
-        centre,
-        created_ms: 0,
-        acked_to: 0,
-        presence_epoch: 0,
-        since_epoch: 0,
-        cursors: Default::default(),
-        enrolment: None,
-        extras: BundleExtras {
-            device_key: None,
-            certificate: Some(cert),
-        },
-    };
+    let header = BundleHeader::for_peers(cert, 0);
     let bytes = bundle::encode_signed(&header, &[], &rogue_device).unwrap();
     let (_stick, path) = stick();
     std::fs::write(&path, &bytes).unwrap();

@@ -72,14 +72,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         out.join("to-device.qbundle"),
         encode(&answer, &[], &[7; 32])?,
     )?;
-    let peers = BundleHeader {
-        kind: BundleKind::DeviceToDevice,
-        extras: BundleExtras {
-            device_key: None,
-            certificate: Some(cert.clone()),
-        },
-        ..header
-    };
+    let peers = BundleHeader::for_peers(cert.clone(), header.created_ms);
     std::fs::write(
         out.join("to-peers.qbundle"),
         encode_signed(&peers, &parts, &device_key)?,

@@ -174,6 +174,29 @@ pub struct BundleHeader {
     pub extras: BundleExtras,
 }
 
+impl BundleHeader {
+    /// The header of a kind 4 bundle: every event `device` holds, for the
+    /// other laptops of its centre, with the certificate of its key.
+    pub fn for_peers(certificate: DeviceCertificate, created_ms: u64) -> BundleHeader {
+        BundleHeader {
+            kind: BundleKind::DeviceToDevice,
+            device: certificate.device,
+            org: certificate.org,
+            centre: certificate.centre,
+            created_ms,
+            acked_to: 0,
+            presence_epoch: 0,
+            since_epoch: 0,
+            cursors: VersionVector::new(),
+            enrolment: None,
+            extras: BundleExtras {
+                device_key: None,
+                certificate: Some(certificate),
+            },
+        }
+    }
+}
+
 /// The extras block of format 2.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BundleExtras {

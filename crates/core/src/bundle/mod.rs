@@ -417,17 +417,19 @@ mod tests {
         .sample_notes(n)
     }
 
-    fn header() -> BundleHeader {
+    /// The campus server's bundle for `me` at presence epoch 1, from the
+    /// start of every chain.
+    fn for_device(me: DeviceId) -> BundleHeader {
         BundleHeader {
             kind: BundleKind::ServerToDevice,
-            device: DeviceId::from_bytes([7; 16]),
+            device: me,
             org: OrgId::from_bytes([1; 16]),
             centre: CentreId::from_bytes([2; 16]),
             created_ms: 1_767_600_000_000,
-            acked_to: 12,
-            presence_epoch: 3,
-            since_epoch: 2,
-            cursors: [(DeviceId::from_bytes([5; 16]), 40)].into_iter().collect(),
+            acked_to: 0,
+            presence_epoch: 1,
+            since_epoch: 0,
+            cursors: VersionVector::new(),
             enrolment: None,
             extras: Default::default(),
         }
@@ -463,16 +465,7 @@ mod tests {
         let device = enrolled_device(dir.path());
         let me = device.identity().device;
         let key = credential_key("secret");
-        let header = BundleHeader {
-            device: me,
-            presence_epoch: 1,
-            since_epoch: 0,
-            acked_to: 0,
-            cursors: VersionVector::new(),
-            enrolment: None,
-            extras: Default::default(),
-            ..self::header()
-        };
+        let header = for_device(me);
         let w = DeviceId::from_bytes([9; 16]);
         let good = Part {
             writer: w,
@@ -551,16 +544,7 @@ mod tests {
         let device = enrolled_device(dir.path());
         let w = DeviceId::from_bytes([9; 16]);
         let events = chain(w, 20);
-        let header = BundleHeader {
-            device: device.identity().device,
-            presence_epoch: 1,
-            since_epoch: 0,
-            acked_to: 0,
-            cursors: VersionVector::new(),
-            enrolment: None,
-            extras: Default::default(),
-            ..self::header()
-        };
+        let header = for_device(device.identity().device);
         // From seq 11 while this device's cursor is 0: the events are kept,
         // the cursor stays (seqs 1 to 10 were never scanned for it).
         let part = Part {

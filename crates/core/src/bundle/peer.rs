@@ -17,9 +17,7 @@ use qalam_model::{DeviceId, Event};
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
-use super::{
-    BundleExtras, BundleHeader, BundleKind, Opened, PART_EVENT_BYTES, Part, encode_signed,
-};
+use super::{BundleHeader, BundleKind, Opened, PART_EVENT_BYTES, Part, encode_signed};
 use super::{ImportReport, enrolled, write_file_atomically};
 use crate::device::Device;
 use crate::error::CoreError;
@@ -118,7 +116,7 @@ fn not_certified() -> CoreError {
 /// Writes, to `path`, every event this device holds, signed with its key,
 /// for any other laptop of its centre to import.
 pub fn export_for_peers(device: &Device, path: &Path) -> Result<PeerExportReport, CoreError> {
-    let enrolment = enrolled(device)?;
+    enrolled(device)?;
     let me = device.identity().device;
     let (header, parts, key) = {
         let conn = device.conn();
@@ -128,22 +126,7 @@ pub fn export_for_peers(device: &Device, path: &Path) -> Result<PeerExportReport
         for (n, writer) in writers(&conn)? {
             parts.extend(parts_of(&conn, n, writer)?);
         }
-        let header = BundleHeader {
-            kind: BundleKind::DeviceToDevice,
-            device: me,
-            org: enrolment.org,
-            centre: enrolment.centre,
-            created_ms: device.clock().now_ms(),
-            acked_to: 0,
-            presence_epoch: 0,
-            since_epoch: 0,
-            cursors: Default::default(),
-            enrolment: None,
-            extras: BundleExtras {
-                device_key: None,
-                certificate: Some(cert),
-            },
-        };
+        let header = BundleHeader::for_peers(cert, device.clock().now_ms());
         (header, parts, key)
     };
     let bytes =
