@@ -1,12 +1,50 @@
 // The facilitator's USB sync and catalogue panels, decided here so the
 // rules can be tested without a DOM: which stick is chosen, what a sync file
 // or a catalogue entry says to people, and when a download is worth polling.
-import { ApiError, type BundleFile, type BundleStick, type CatalogueItem, type DownloadStatus } from '../platform';
+import { ApiError, api, type BundleFile, type BundleStick, type CatalogueItem, type DownloadStatus } from '../platform';
 
 /** How often the panels look again: for sticks plugged in or out, and for a
  *  download's progress. */
 export const STICK_POLL_MS = 4000;
 export const DOWNLOAD_POLL_MS = 500;
+
+/** Lists the detected sticks now and every STICK_POLL_MS while `paused()`
+ *  is false, for a panel that shows them: `onList` gets each listing and
+ *  whether it differs (by `key`) from the last one, so that an unchanged
+ *  list need not re-render and radios keep focus between polls. Call
+ *  `refresh` after an action that changes the sticks, and `stop` when the
+ *  panel goes away (nothing is reported after it). */
+export function watchSticks(opts: {
+  key: (sticks: BundleStick[]) => string;
+  paused: () => boolean;
+  onList: (sticks: BundleStick[], changed: boolean) => void;
+  onError: (err: unknown) => void;
+}): { refresh: () => Promise<void>; stop: () => void } {
+  let alive = true;
+  let last = '';
+  const refresh = async () => {
+    try {
+      const next = await api.bundleList();
+      if (!alive) return;
+      const key = opts.key(next);
+      opts.onList(next, key !== last);
+      last = key;
+    } catch (err) {
+      if (alive) opts.onError(err);
+    }
+  };
+  void refresh();
+  const timer = setInterval(() => {
+    if (!opts.paused()) void refresh();
+  }, STICK_POLL_MS);
+  return {
+    refresh,
+    stop: () => {
+      alive = false;
+      clearInterval(timer);
+    },
+  };
+}
 /** How often an unenrolled device's catalogue section looks whether the
  *  device was enrolled meanwhile (a local, cheap question). */
 export const ENROL_CHECK_MS = 5000;

@@ -24,6 +24,8 @@ import {
   pickEnrolStick,
   pickStick,
   sortFiles,
+  STICK_POLL_MS,
+  watchSticks,
 } from '../../src/lib/exchange';
 
 let mounted: Record<string, unknown> | null = null;
@@ -162,6 +164,34 @@ describe('exchange rules', () => {
     expect(catalogueProblem(new ApiError('server_unreachable', 'x'))).toBe('offline');
     expect(catalogueProblem(new ApiError('unavailable', 'x'))).toBe('offline');
     expect(catalogueProblem(new ApiError('internal', 'x'))).toBeNull();
+  });
+});
+
+describe('watching the sticks', () => {
+  it('lists now and on every poll, says when the list changed, skips polls while paused, and stops', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
+    let sticks: BundleStick[] = [];
+    const calls = fake({ bundle_list: () => sticks });
+    const seen: Array<[number, boolean]> = [];
+    let paused = false;
+    const watch = watchSticks({
+      key: (next) => JSON.stringify(next),
+      paused: () => paused,
+      onList: (next, changed) => seen.push([next.length, changed]),
+      onError: () => {},
+    });
+    await settle();
+    await vi.advanceTimersByTimeAsync(STICK_POLL_MS);
+    sticks = [{ root: '/media/a', label: 'A', files: [], enrolment_file: false }];
+    await vi.advanceTimersByTimeAsync(STICK_POLL_MS);
+    expect(seen).toEqual([[0, true], [0, false], [1, true]]);
+    paused = true;
+    await vi.advanceTimersByTimeAsync(STICK_POLL_MS);
+    expect(calls.length).toBe(3);
+    paused = false;
+    watch.stop();
+    await vi.advanceTimersByTimeAsync(3 * STICK_POLL_MS);
+    expect(calls.length).toBe(3);
   });
 });
 
