@@ -6,13 +6,13 @@
 //! they fail, so CI cannot silently skip PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
 mod contract;
 
 use std::sync::Arc;
 
 use qalam_model::{ChainBuilder, ChainTip, DeviceId, LearnerId};
 use qalam_server::{PgStore, Store};
-use tokio_postgres::NoTls;
 
 /// A fresh database on the test server, dropped by [`TestDb::drop_now`].
 struct TestDb {
@@ -40,19 +40,7 @@ impl TestDb {
                 return None;
             }
         };
-        let (admin, connection) = tokio_postgres::connect(&url, NoTls)
-            .await
-            .unwrap_or_else(|e| panic!("cannot connect to QALAM_TEST_POSTGRES_URL: {e}"));
-        tokio::spawn(connection);
-        let mut suffix = [0u8; 8];
-        getrandom::fill(&mut suffix).unwrap();
-        let name = format!("qalam_test_{}", hex::encode(suffix));
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-        let mut config: tokio_postgres::Config = url.parse().unwrap();
-        config.dbname(&name);
+        let (admin, name, config) = common::fresh_database(&url, "qalam_test").await;
         Some(TestDb {
             admin,
             name,

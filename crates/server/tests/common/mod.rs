@@ -20,19 +20,32 @@ pub async fn backends(prefix: &str) -> Vec<(Arc<dyn Store>, PgDb)> {
     if let Ok(url) = std::env::var("QALAM_TEST_POSTGRES_URL")
         && !url.trim().is_empty()
     {
-        let (admin, conn) = tokio_postgres::connect(&url, NoTls).await.unwrap();
-        tokio::spawn(conn);
-        let mut suffix = [0u8; 8];
-        getrandom::fill(&mut suffix).unwrap();
-        let name = format!("{prefix}_{}", hex::encode(suffix));
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-        let mut config: tokio_postgres::Config = url.parse().unwrap();
-        config.dbname(&name);
+        let (admin, name, config) = fresh_database(&url, prefix).await;
         let store = PgStore::with_config(config, 8).await.unwrap();
         out.push((Arc::new(store), Some((admin, name))));
     }
     out
+}
+
+/// A new database named `prefix_<random>` on the PostgreSQL server at
+/// `url`: the admin connection (to drop it later), its name, and the
+/// configuration to reach it.
+pub async fn fresh_database(
+    url: &str,
+    prefix: &str,
+) -> (tokio_postgres::Client, String, tokio_postgres::Config) {
+    let (admin, conn) = tokio_postgres::connect(url, NoTls)
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect to QALAM_TEST_POSTGRES_URL: {e}"));
+    tokio::spawn(conn);
+    let mut suffix = [0u8; 8];
+    getrandom::fill(&mut suffix).unwrap();
+    let name = format!("{prefix}_{}", hex::encode(suffix));
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let mut config: tokio_postgres::Config = url.parse().unwrap();
+    config.dbname(&name);
+    (admin, name, config)
 }
