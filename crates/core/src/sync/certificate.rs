@@ -157,3 +157,69 @@ pub fn ensure(device: &Device, http: &mut HttpClient) -> Result<(), SyncError> {
     tracing::info!(device = %me, "the campus server certified this device's key");
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use qalam_model::{CentreId, OrgId};
+
+    fn issue(server: &SigningKey, device: DeviceId, key: &SigningKey) -> DeviceCertificate {
+        DeviceCertificate::issue(
+            server,
+            OrgId::from_bytes([1; 16]),
+            CentreId::from_bytes([2; 16]),
+            device,
+            key.verifying_key().to_bytes(),
+            0,
+        )
+    }
+
+    #[test]
+    fn a_certificate_is_kept_only_for_the_current_key_and_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::storage::open(&dir.path().join("qalam.db")).unwrap();
+        let (a, b) = (
+            DeviceId::from_bytes([10; 16]),
+            DeviceId::from_bytes([11; 16]),
+        );
+        let server = SigningKey::from_bytes(&[5; 32]);
+        let key = signing_key(&conn, a).unwrap();
+        assert_eq!(signing_key(&conn, a).unwrap().to_bytes(), key.to_bytes());
+
+        // Of another key, or another device: ignored.
+        let other = SigningKey::from_bytes(&[6; 32]);
+        assert!(!save_certificate(&conn, a, &issue(&server, a, &other)).unwrap());
+        assert!(!save_certificate(&conn, a, &issue(&server, b, &key)).unwrap());
+        assert_eq!(certificate(&conn, a).unwrap(), None);
+        assert_eq!(server_key(&conn).unwrap(), None);
+
+        let cert = issue(&server, a, &key);
+        assert!(save_certificate(&conn, a, &cert).unwrap());
+        assert_eq!(certificate(&conn, a).unwrap(), Some(cert));
+        let trusted = server.verifying_key().to_bytes();
+        assert_eq!(server_key(&conn).unwrap(), Some(trusted));
+
+        // A repair gave the laptop a new id: a new key, no certificate, and
+        // the server's key is still trusted.
+        let fresh = signing_key(&conn, b).unwrap();
+        assert_ne!(fresh.to_bytes(), key.to_bytes());
+        assert_eq!(certificate(&conn, b).unwrap(), None);
+        assert_eq!(certificate(&conn, a).unwrap(), None);
+        assert_eq!(server_key(&conn).unwrap(), Some(trusted));
+
+        // Enrolled again, perhaps with another server: nothing of the old
+        // server is trusted any more.
+        assert!(save_certificate(&conn, b, &issue(&server, b, &fresh)).unwrap());
+        let again = crate::sync::state::Enrolment {
+            url: "http://127.0.0.1:9".into(),
+            credential: "c".into(),
+            org: OrgId::from_bytes([1; 16]),
+            centre: CentreId::from_bytes([2; 16]),
+            ca_pem: None,
+        };
+        crate::sync::state::save_enrolment(&mut conn, &again).unwrap();
+        assert_eq!(certificate(&conn, b).unwrap(), None);
+        assert_eq!(server_key(&conn).unwrap(), None);
+    }
+}
